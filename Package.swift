@@ -21,12 +21,13 @@ let package = Package(
                        providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]),
 
         .target(name: "CryptoPrimitives", dependencies: ["COpenSSL"]),
+        .target(name: "Files"),
         .target(name: "Envelope", dependencies: ["CryptoPrimitives"]),
-        .target(name: "LocalKeyProvider", dependencies: ["Envelope", "CryptoPrimitives"]),
+        .target(name: "LocalKeyProvider", dependencies: ["Envelope", "CryptoPrimitives", "Files"]),
         .target(name: "GitRepository", dependencies: ["CGit2"]),
         .target(name: "Mirror", dependencies: ["Envelope", "CryptoPrimitives"]),
         .target(name: "SecretsCore", dependencies: [
-            "Envelope", "CryptoPrimitives", "LocalKeyProvider", "GitRepository", "Mirror",
+            "Envelope", "CryptoPrimitives", "LocalKeyProvider", "GitRepository", "Mirror", "Files",
         ]),
         .executableTarget(name: "SecretsCLI", dependencies: [
             "SecretsCore",

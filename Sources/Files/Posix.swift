@@ -1,0 +1,122 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What `lstat` says about a path. Symlinks are reported, never followed.
+public struct FileInfo: Equatable, Sendable {
+    /// File kinds that matter to us.
+    public enum Kind: Sendable { case regular, directory, symlink, other }
+    /// The kind.
+    public let kind: Kind
+    /// Size in bytes.
+    public let size: Int
+    /// Permission bits.
+    public let mode: UInt32
+    /// Owner.
+    public let uid: UInt32
+}
+
+/// Thin, checked wrappers over the POSIX calls the tool needs.
+public enum Posix {
+    /// `lstat`, or nil when the path does not exist.
+    public static func info(_ path: String) throws -> FileInfo? {
+        var st = stat()
+        guard lstat(path, &st) == 0 else {
+            if errno == ENOENT || errno == ENOTDIR { return nil }
+            throw FileError.last(path, "lstat")
+        }
+        let kind: FileInfo.Kind = switch st.st_mode & S_IFMT {
+        case S_IFREG: .regular
+        case S_IFDIR: .directory
+        case S_IFLNK: .symlink
+        default: .other
+        }
+        return FileInfo(kind: kind, size: Int(st.st_size), mode: UInt32(st.st_mode & 0o7777), uid: st.st_uid)
+    }
+
+    /// Reads a whole small file (keys, configs). Refuses anything but a regular file.
+    public static func readAll(_ path: String, limit: Int = 1 << 20) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { throw FileError.last(path, "open") }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw FileError.last(path, "fstat") }
+        guard st.st_mode & S_IFMT == S_IFREG else { throw FileError(path: path, refusal: "not a regular file") }
+        guard Int(st.st_size) <= limit else { throw FileError(path: path, refusal: "larger than \(limit) bytes") }
+        var reader = FileReader(fd: fd, path: path)
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = try buffer.withUnsafeMutableBytes { try reader.read(into: $0) }
+            if n == 0 { break }
+            out.append(contentsOf: buffer[0..<n])
+        }
+        return out
+    }
+
+    /// Creates `path` and missing parents with `mode`. Existing folders keep their mode.
+    public static func makeDirectories(_ path: String, mode: mode_t) throws {
+        if let info = try info(path) {
+            guard info.kind == .directory else { throw FileError(path: path, refusal: "exists and is not a folder") }
+            return
+        }
+        let parent = Path.parent(path)
+        if parent != path && !parent.isEmpty { try makeDirectories(parent, mode: mode) }
+        guard mkdir(path, mode) == 0 || errno == EEXIST else { throw FileError.last(path, "mkdir") }
+    }
+
+    /// Sets permission bits.
+    public static func setMode(_ path: String, _ mode: mode_t) throws {
+        guard chmod(path, mode) == 0 else { throw FileError.last(path, "chmod") }
+    }
+
+    /// Removes a file; a missing file is not an error.
+    public static func remove(_ path: String) throws {
+        guard unlink(path) == 0 || errno == ENOENT else { throw FileError.last(path, "unlink") }
+    }
+
+    /// Removes an empty folder; a non-empty or missing one is left alone.
+    public static func removeEmptyDirectory(_ path: String) {
+        _ = rmdir(path)
+    }
+
+    /// Flushes a folder's entries (after a rename) to disk.
+    public static func syncDirectory(_ path: String) throws {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileError.last(path, "open") }
+        defer { close(fd) }
+        guard fsync(fd) == 0 || errno == EINVAL else { throw FileError.last(path, "fsync") }
+    }
+
+    /// The current working directory.
+    public static func currentDirectory() throws -> String {
+        guard let p = getcwd(nil, 0) else { throw FileError.last(".", "getcwd") }
+        defer { free(p) }
+        return String(cString: p)
+    }
+}
+
+/// Pure path helpers for `/`-separated POSIX paths.
+public enum Path {
+    /// Joins two paths.
+    public static func join(_ a: String, _ b: String) -> String {
+        if b.isEmpty { return a }
+        if a.isEmpty { return b }
+        return a.hasSuffix("/") ? a + b : a + "/" + b
+    }
+
+    /// The containing folder ("" for a bare name, "/" for the root).
+    public static func parent(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        if slash == path.startIndex { return "/" }
+        return String(path[..<slash])
+    }
+
+    /// The last component.
+    public static func name(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return path }
+        return String(path[path.index(after: slash)...])
+    }
+}

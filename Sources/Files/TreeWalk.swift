@@ -1,0 +1,47 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Lists the regular files of a tree, never following symlinks.
+public enum TreeWalk {
+    /// Names skipped everywhere: placeholders that keep empty folders in git.
+    public static let ignoredNames: Set<String> = [".gitkeep"]
+
+    /// Relative `/`-separated paths of every regular file under `root`, sorted by bytes.
+    /// Symlinks, devices, sockets and FIFOs are refused with an error naming the path.
+    /// A missing root is an empty tree.
+    public static func files(under root: String) throws -> [String] {
+        guard let info = try Posix.info(root) else { return [] }
+        guard info.kind == .directory else { throw FileError(path: root, refusal: "is not a folder") }
+        var out: [String] = []
+        try walk(root: root, relative: "", into: &out)
+        return out.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+    }
+
+    private static func walk(root: String, relative: String, into out: inout [String]) throws {
+        let folder = Path.join(root, relative)
+        guard let dir = opendir(folder) else { throw FileError.last(folder, "opendir") }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name == "." || name == ".." { continue }
+            names.append(name)
+        }
+        for name in names where !ignoredNames.contains(name) {
+            let rel = relative.isEmpty ? name : relative + "/" + name
+            let full = Path.join(root, rel)
+            guard let info = try Posix.info(full) else { continue }
+            switch info.kind {
+            case .regular: out.append(rel)
+            case .directory: try walk(root: root, relative: rel, into: &out)
+            case .symlink: throw FileError(path: full, refusal: "is a symbolic link; secrets never follows links (replace it with a regular file)")
+            case .other: throw FileError(path: full, refusal: "is not a regular file (device, socket or FIFO)")
+            }
+        }
+    }
+}
