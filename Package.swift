@@ -31,6 +31,7 @@ let package = Package(
         ]),
         .executableTarget(name: "SecretsCLI", dependencies: [
             "SecretsCore",
+            "Mirror",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .target(name: "SecretsTestSupport", dependencies: ["SecretsCore"]),

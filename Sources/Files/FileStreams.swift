@@ -8,6 +8,8 @@ import Darwin
 public struct FileReader {
     let fd: Int32
     let path: String
+    /// Keeps the descriptor's owner (and so the descriptor) alive while the reader is used.
+    var owner: AnyObject? = nil
 
     /// Reads up to `buffer.count` bytes; returns fewer only at end of file.
     public mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
@@ -69,7 +71,7 @@ public final class InputFile {
     deinit { close(fd) }
 
     /// A reader positioned at the start.
-    public func reader() -> FileReader { FileReader(fd: fd, path: path) }
+    public func reader() -> FileReader { FileReader(fd: fd, path: path, owner: self) }
 }
 
 /// Atomic replacement of a file: temp file in the same folder, fsync, rename, fsync folder.

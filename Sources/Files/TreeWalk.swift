@@ -26,8 +26,11 @@ public enum TreeWalk {
         defer { closedir(dir) }
         var names: [String] = []
         while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            let raw = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
+            // A name that is not UTF-8 could not round-trip through the sealed header's path.
+            guard let name = String(validating: raw, as: UTF8.self) else {
+                throw FileError(path: Path.join(folder, String(decoding: raw, as: UTF8.self)),
+                                refusal: "file name is not valid UTF-8; rename it")
             }
             if name == "." || name == ".." { continue }
             names.append(name)

@@ -37,6 +37,9 @@ public struct Plan: Equatable, Sendable {
     /// Steps in path order.
     public var actions: [Action]
 
+    /// A plan of the given steps.
+    public init(actions: [Action]) { self.actions = actions }
+
     /// Steps that refuse.
     public var conflicts: [Action] { actions.filter { if case .conflict = $0 { true } else { false } } }
 
