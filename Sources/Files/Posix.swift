@@ -77,6 +77,11 @@ public enum Posix {
         guard unlink(path) == 0 || errno == ENOENT else { throw FileError.last(path, "unlink") }
     }
 
+    /// Renames within one file system (atomic).
+    public static func rename(_ from: String, to: String) throws {
+        guard Glibc.rename(from, to) == 0 else { throw FileError.last(from, "rename") }
+    }
+
     /// Removes an empty folder; a non-empty or missing one is left alone.
     public static func removeEmptyDirectory(_ path: String) {
         _ = rmdir(path)

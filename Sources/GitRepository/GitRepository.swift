@@ -109,8 +109,8 @@ public final class GitRepository {
         return out
     }
 
-    /// Up to `limit` bytes of a staged blob (everything when nil).
-    public func blobContents(_ entry: StagedEntry, limit: Int? = nil) throws(GitError) -> [UInt8] {
+    /// Up to `limit` bytes of a staged blob (everything when nil), and the blob's full size.
+    public func blobPrefix(_ entry: StagedEntry, limit: Int? = nil) throws(GitError) -> (bytes: [UInt8], size: Int) {
         var oid = git_oid()
         withUnsafeMutableBytes(of: &oid.id) { $0.copyBytes(from: entry.oid) }
         var blob: OpaquePointer?
@@ -119,8 +119,8 @@ public final class GitRepository {
         defer { git_blob_free(blob) }
         let size = Int(git_blob_rawsize(blob))
         let n = min(size, limit ?? size)
-        guard n > 0, let raw = git_blob_rawcontent(blob) else { return [] }
-        return Array(UnsafeRawBufferPointer(start: raw, count: n))
+        guard n > 0, let raw = git_blob_rawcontent(blob) else { return ([], size) }
+        return (Array(UnsafeRawBufferPointer(start: raw, count: n)), size)
     }
 
     private func openIndex() throws(GitError) -> OpaquePointer {

@@ -32,6 +32,8 @@ struct InitCommand: SecretsCommand {
             let workspace = try Workspace(environment: processEnvironment)
             let report = try workspace.initialize(kmsId: kmsId, context: pairs, force: force)
             report.lines.forEach(Console.out)
+            // The hook is (re)checked on every init, so a repo cloned after init gets it too.
+            try workspace.installHook(binary: CurrentBinary.path()).forEach(Console.out)
             return ExitCodes.ok
         }
     }
