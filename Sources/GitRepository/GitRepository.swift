@@ -42,10 +42,12 @@ public final class GitRepository {
         guard rc == 0, let handle else {
             let error = GitRepository.lastError("git_repository_open_ext", rc)
             let cwd = (try? GitRepository.cwd()) ?? "."
-            if rc == GIT_ENOTFOUND.rawValue { throw .notARepository(path: cwd) }
+            // libgit2 1.5 reports another owner as ENOTFOUND with a message about
+            // safe.directory (NOTES.md), so the message is checked before the code.
             if rc == GIT_EOWNER.rawValue || "\(error)".contains("safe.directory") || "\(error)".contains("not owned") {
                 throw .dubiousOwnership(path: cwd)
             }
+            if rc == GIT_ENOTFOUND.rawValue { throw .notARepository(path: cwd) }
             throw error
         }
         repo = handle

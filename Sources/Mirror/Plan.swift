@@ -91,6 +91,8 @@ public struct Plan: Equatable, Sendable {
             guard force else { return .conflict(path, c.rawValue) }
             return c == .plainDeletedSealedChanged ? .deleteSealed(path) : .seal(path)
         case (.conflict(let c), .unseal):
+            // The plaintext is gone, so taking the newer sealed version loses nothing.
+            if c == .plainDeletedSealedChanged { return .unseal(path) }
             guard force else { return .conflict(path, c.rawValue) }
             return c == .plainChangedSealedDeleted ? .deletePlain(path) : .unseal(path)
         }
