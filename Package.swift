@@ -41,7 +41,7 @@ let package = Package(
                     resources: [.copy("Vectors")]),
         .testTarget(name: "LocalKeyProviderTests", dependencies: ["LocalKeyProvider", "SecretsTestSupport"]),
         .testTarget(name: "MirrorTests", dependencies: ["Mirror"]),
-        .testTarget(name: "SecretsCoreTests", dependencies: ["SecretsCore", "SecretsTestSupport"]),
+        .testTarget(name: "SecretsCoreTests", dependencies: ["SecretsCore", "Files", "SecretsTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SecretsTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
