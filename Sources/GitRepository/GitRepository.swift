@@ -111,6 +111,34 @@ public final class GitRepository {
         return out
     }
 
+    /// The staged files that differ from HEAD (added, modified, renamed, copied or retyped),
+    /// which is what the next commit changes. An unborn HEAD compares with the empty tree.
+    public func stagedChanges() throws(GitError) -> [StagedEntry] {
+        let index = try openIndex()
+        defer { git_index_free(index) }
+        var tree: OpaquePointer?
+        var head: OpaquePointer?
+        var rc = git_revparse_single(&head, repo, "HEAD^{tree}")
+        if rc == 0 {
+            tree = head
+        } else if rc != GIT_ENOTFOUND.rawValue && rc != GIT_EUNBORNBRANCH.rawValue {
+            throw GitRepository.lastError("git_revparse_single", rc)
+        }
+        defer { if let tree { git_object_free(tree) } }
+        var diff: OpaquePointer?
+        rc = git_diff_tree_to_index(&diff, repo, tree, index, nil)
+        guard rc == 0, let diff else { throw GitRepository.lastError("git_diff_tree_to_index", rc) }
+        defer { git_diff_free(diff) }
+        var out: [StagedEntry] = []
+        for i in 0..<git_diff_num_deltas(diff) {
+            guard let delta = git_diff_get_delta(diff, i), delta.pointee.status != GIT_DELTA_DELETED else { continue }
+            let file = delta.pointee.new_file
+            let oid = withUnsafeBytes(of: file.id.id) { Array($0) }
+            out.append(StagedEntry(path: String(cString: file.path), mode: UInt32(file.mode), oid: oid))
+        }
+        return out
+    }
+
     /// Up to `limit` bytes of a staged blob (everything when nil), and the blob's full size.
     public func blobPrefix(_ entry: StagedEntry, limit: Int? = nil) throws(GitError) -> (bytes: [UInt8], size: Int) {
         var oid = git_oid()

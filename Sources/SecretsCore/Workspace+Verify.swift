@@ -16,15 +16,15 @@ extension Workspace {
     /// Files that may live in `.key/`.
     static let allowedKeyFiles: Set<String> = [blobName, configName, ".gitkeep"]
 
-    /// `secrets verify --staged`, what the pre-commit hook runs: checks the staged content
-    /// (the index git is about to commit, GIT_INDEX_FILE honoured) without the key:
+    /// `secrets verify --staged`, what the pre-commit hook runs: checks what the next commit
+    /// changes (index against HEAD, GIT_INDEX_FILE honoured) without the key:
     /// 1. nothing under `.decrypted/`, and nothing in `.key/` but the wrapped key and config;
     /// 2. every `.encrypted/` file is a well-formed sealed file for this repo and its path
     ///    (docs/FORMAT.md 1.1 checks 1-6 plus the body length). Only `secrets unseal` or
     ///    `secrets status`, which hold the key, prove the contents authentic.
     public func verifyStaged() throws -> [Finding] {
         let entries: [StagedEntry]
-        do { entries = try git.stagedEntries() } catch { throw SecretsError.from(error) }
+        do { entries = try git.stagedChanges() } catch { throw SecretsError.from(error) }
         let repoId = try? loadConfig().repoIdBytes
         var findings: [Finding] = []
         let decryptedPrefix = Self.decryptedName + "/"
