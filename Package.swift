@@ -26,8 +26,9 @@ let package = Package(
         .target(name: "LocalKeyProvider", dependencies: ["Envelope", "CryptoPrimitives", "Files"]),
         .target(name: "GitRepository", dependencies: ["CGit2"]),
         .target(name: "Mirror", dependencies: ["Envelope", "CryptoPrimitives"]),
+        .target(name: "LeakDetection"),
         .target(name: "SecretsCore", dependencies: [
-            "Envelope", "CryptoPrimitives", "LocalKeyProvider", "GitRepository", "Mirror", "Files",
+            "Envelope", "CryptoPrimitives", "LocalKeyProvider", "GitRepository", "Mirror", "Files", "LeakDetection",
         ]),
         .executableTarget(name: "SecretsCLI", dependencies: [
             "SecretsCore",
@@ -41,6 +42,7 @@ let package = Package(
                     resources: [.copy("Vectors")]),
         .testTarget(name: "LocalKeyProviderTests", dependencies: ["LocalKeyProvider", "SecretsTestSupport"]),
         .testTarget(name: "MirrorTests", dependencies: ["Mirror"]),
+        .testTarget(name: "LeakDetectionTests", dependencies: ["LeakDetection"]),
         .testTarget(name: "SecretsCoreTests", dependencies: ["SecretsCore", "Files", "SecretsTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SecretsTestSupport"]),
     ],

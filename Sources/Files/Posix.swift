@@ -16,6 +16,9 @@ public struct FileInfo: Equatable, Sendable {
     public let mode: UInt32
     /// Owner.
     public let uid: UInt32
+    /// `size:mtime:inode`, which changes whenever the file is rewritten. Used to tell, without
+    /// reading or decrypting, that a plaintext changed since the last sync.
+    public let fingerprint: String
 }
 
 /// Thin, checked wrappers over the POSIX calls the tool needs.
@@ -33,7 +36,8 @@ public enum Posix {
         case S_IFLNK: .symlink
         default: .other
         }
-        return FileInfo(kind: kind, size: Int(st.st_size), mode: UInt32(st.st_mode & 0o7777), uid: st.st_uid)
+        let fingerprint = "\(st.st_size):\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec):\(st.st_ino)"
+        return FileInfo(kind: kind, size: Int(st.st_size), mode: UInt32(st.st_mode & 0o7777), uid: st.st_uid, fingerprint: fingerprint)
     }
 
     /// Reads a whole small file (keys, configs). Refuses anything but a regular file.

@@ -8,10 +8,13 @@ public struct SyncState: Codable, Equatable, Sendable {
         public var plain: String
         /// SHA-256 of the sealed file, hex.
         public var sealed: String
+        /// The plaintext's `size:mtime:inode` after the sync, for the hook's key-free stale check.
+        public var stat: String?
         /// A record.
-        public init(plain: String, sealed: String) {
+        public init(plain: String, sealed: String, stat: String? = nil) {
             self.plain = plain
             self.sealed = sealed
+            self.stat = stat
         }
     }
 

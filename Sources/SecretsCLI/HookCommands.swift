@@ -68,7 +68,9 @@ struct VerifyCommand: SecretsCommand {
 
     mutating func execute() -> Int32 {
         Console.run {
-            let findings = try Workspace(environment: processEnvironment).verifyStaged()
+            let report = try Workspace(environment: processEnvironment).verifyStaged()
+            let findings = report.findings
+            for w in report.warnings { Console.err("secrets: warning: \(w)") }
             for f in findings {
                 Console.err("secrets: blocked: \(f.path): \(f.reason)")
                 Console.err("secrets: hint: \(f.hint)")

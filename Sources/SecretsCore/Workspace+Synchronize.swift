@@ -46,8 +46,13 @@ extension Workspace {
             }
         }
         // Record what was done even when a step failed, so the next run plans from the truth.
+        for (path, var entry) in state.entries {
+            entry.stat = try io { try Posix.info(Path.join(decrypted, path)) }?.fingerprint
+            state.entries[path] = entry
+        }
         try saveState(state)
         if let failure { throw failure }
+        try writeLeakIndex()
         return SyncReport(changes: changes, plan: plan, applied: true)
     }
 
@@ -176,7 +181,7 @@ extension Workspace {
 
     // MARK: state
 
-    private func loadState(repoId: String) throws -> SyncState {
+    func loadState(repoId: String) throws -> SyncState {
         guard try io({ try Posix.info(statePath) }) != nil else { return SyncState(repoId: repoId) }
         let bytes = try io { try Posix.readAll(statePath, limit: 256 << 20) }
         guard let state = try? JSONDecoder().decode(SyncState.self, from: Data(bytes)), state.version == 1 else {

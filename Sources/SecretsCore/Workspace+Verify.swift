@@ -1,6 +1,20 @@
 import Envelope
 import Files
 import GitRepository
+import LeakDetection
+import CryptoPrimitives
+
+/// What `verify --staged` found: problems that block, and warnings that do not.
+public struct StagedReport: Sendable {
+    /// Block the commit.
+    public var findings: [Finding]
+    /// Printed, commit goes ahead.
+    public var warnings: [String]
+}
+
+/// How the hook treats a `.decrypted/` tree changed since the last seal
+/// (`git config secrets.staleCommit`).
+enum StalePolicy: String { case warn, block, off }
 
 /// One reason to block a commit.
 public struct Finding: Equatable, Sendable {
@@ -22,10 +36,14 @@ extension Workspace {
     /// 2. every `.encrypted/` file is a well-formed sealed file for this repo and its path
     ///    (docs/FORMAT.md 1.1 checks 1-6 plus the body length). Only `secrets unseal` or
     ///    `secrets status`, which hold the key, prove the contents authentic.
-    public func verifyStaged() throws -> [Finding] {
+    /// 3. no other staged file contains a secret value of `.decrypted/` (keyed-hash index);
+    /// 4. `.decrypted/` has not changed since the last seal (warn, or block by setting).
+    public func verifyStaged() throws -> StagedReport {
         let entries: [StagedEntry]
         do { entries = try git.stagedChanges() } catch { throw SecretsError.from(error) }
-        let repoId = try? loadConfig().repoIdBytes
+        let config = try? loadConfig()
+        let repoId = config?.repoIdBytes
+        let leaks = try loadLeakIndex()
         var findings: [Finding] = []
         let decryptedPrefix = Self.decryptedName + "/"
         let encryptedPrefix = Self.encryptedName + "/"
@@ -48,9 +66,58 @@ extension Workspace {
                     findings.append(Finding(path: path, reason: problem,
                                             hint: "git rm --cached -- '\(path)'; put plaintext in .decrypted/\(relative) and run secrets seal"))
                 }
+            } else if let (index, key) = leaks, let source = try leakedSecret(entry, index: index, key: key) {
+                findings.append(Finding(path: path, reason: "contains a secret value from .decrypted/\(source)",
+                                        hint: "remove it and load the value from .decrypted/ at run time; if it is not secret, change it in .decrypted/\(source) and run secrets seal"))
             }
         }
-        return findings
+        var warnings: [String] = []
+        if let config, let stale = try staleness(config: config), !stale.isEmpty {
+            let policy = try stalePolicy()
+            let list = stale.prefix(5).joined(separator: ", ") + (stale.count > 5 ? ", ..." : "")
+            let reason = ".decrypted/ changed since the last seal (\(list)); the sealed files in this commit are stale"
+            switch policy {
+            case .block: findings.append(Finding(path: ".decrypted/", reason: reason, hint: "run secrets seal, then git add .encrypted"))
+            case .warn: warnings.append(reason + "; run secrets seal (git config secrets.staleCommit block makes this block)")
+            case .off: break
+            }
+        }
+        return StagedReport(findings: findings, warnings: warnings)
+    }
+
+    private func leakedSecret(_ entry: StagedEntry, index: LeakIndex, key: SecureBytes) throws -> String? {
+        guard !index.hashes.isEmpty, entry.mode & 0o170000 == 0o100000 else { return nil }
+        let blob: (bytes: [UInt8], size: Int)
+        do { blob = try git.blobPrefix(entry, limit: 16 << 20) } catch { throw SecretsError.from(error) }
+        for token in SecretValues.tokens(in: blob.bytes, minLength: index.minLength) {
+            if let source = index.hashes[try io { try LeakIndex.hash(token, key: key) }] { return source }
+        }
+        return nil
+    }
+
+    /// Paths of `.decrypted/` added, changed or deleted since the last seal/unseal, by stat alone.
+    private func staleness(config: KeyConfig) throws -> [String]? {
+        guard try io({ try Posix.info(decrypted) }) != nil else { return nil }
+        let state = try loadState(repoId: config.repoId)
+        var stale: [String] = []
+        let present = try io { try TreeWalk.files(under: decrypted) }
+        for path in present {
+            let fingerprint = try io { try Posix.info(Path.join(decrypted, path)) }?.fingerprint
+            if state.entries[path]?.stat != fingerprint { stale.append(path) }
+        }
+        let presentSet = Set(present)
+        stale += state.entries.keys.filter { !presentSet.contains($0) }.sorted()
+        return stale
+    }
+
+    private func stalePolicy() throws -> StalePolicy {
+        let raw: String?
+        do { raw = try git.configString("secrets.staleCommit") } catch { throw SecretsError.from(error) }
+        guard let raw else { return .warn }
+        guard let policy = StalePolicy(rawValue: raw.lowercased()) else {
+            throw SecretsError(.config, "git config secrets.staleCommit=\(raw): expected warn, block or off", hint: "git config secrets.staleCommit warn")
+        }
+        return policy
     }
 
     private func sealedProblem(_ entry: StagedEntry, relative: String, repoId: [UInt8]?) throws -> String? {

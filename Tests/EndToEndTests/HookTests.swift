@@ -157,4 +157,55 @@ final class HookTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("\(copy) not found"), r.stderr)
         XCTAssertTrue(r.stderr.contains("secrets hook install"), r.stderr)
     }
+
+    func testCopiedSecretIsCaughtAndOrdinaryCodeIsNot() throws {
+        let fx = try GitFixture()
+        try fx.initialise()
+        try fx.write(".decrypted/config/app.json", #"{"database": {"host": "db.internal.example.com", "password": "Xq7-vR2p!mL9#tW4-demo"}}"#)
+        try fx.write(".decrypted/.env", "API_TOKEN=tok_demo_4f9a1c2e8b7d6a5f3e2d\nDEBUG=true\n")
+        try fx.check(fx.secrets("seal"))
+        XCTAssertFalse(try fx.sh("grep -rl 'Xq7-vR2p' .git || true").stdout.contains("secrets"), "the leak index holds no plaintext")
+
+        // Ordinary code, including the (non-secret) host name, passes.
+        try fx.write("src/db.py", "import os\nHOST = \"db.internal.example.com\"\ndef connect():\n    return os.environ[\"DB_PASSWORD\"]\n")
+        try fx.check(fx.git("add", "-A"))
+        let ok = try fx.git("commit", "-q", "-m", "code")
+        XCTAssertEqual(ok.status, 0, "\(ok)")
+
+        // The password pasted into code is caught, and the message names the source.
+        try fx.write("src/db.py", "conn = connect(host=\"db\", password=\"Xq7-vR2p!mL9#tW4-demo\")\n")
+        try fx.write("deploy/ci.yml", "env:\n  TOKEN: tok_demo_4f9a1c2e8b7d6a5f3e2d\n")
+        try fx.check(fx.git("add", "-A"))
+        let r = try fx.git("commit", "-q", "-m", "leak")
+        XCTAssertEqual(r.status, 1, "\(r)")
+        XCTAssertTrue(r.stderr.contains("secrets: blocked: src/db.py: contains a secret value from .decrypted/config/app.json"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("secrets: blocked: deploy/ci.yml: contains a secret value from .decrypted/.env"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("Xq7-vR2p"), "the secret itself is never printed")
+
+        // The minimum length is a setting: raising it above the token's length lets it through.
+        try fx.check(fx.git("rm", "-q", "--cached", "src/db.py"))
+        try fx.check(fx.git("config", "secrets.minSecretLength", "40"))
+        try fx.check(fx.secrets("seal", "--force"))
+        XCTAssertEqual(try fx.git("commit", "-q", "-m", "ci").status, 0)
+    }
+
+    func testStaleSealedFilesWarnByDefaultAndBlockBySetting() throws {
+        let fx = try repoWithSealedSecret()
+        try fx.write(".decrypted/db.env", "PASSWORD=changed-but-not-sealed\n")
+        try fx.write("README", "x")
+        try fx.check(fx.git("add", "README"))
+        let warned = try fx.git("commit", "-q", "-m", "readme")
+        XCTAssertEqual(warned.status, 0, "\(warned)")
+        XCTAssertTrue(warned.stderr.contains("secrets: warning: .decrypted/ changed since the last seal (db.env)"), warned.stderr)
+
+        try fx.check(fx.git("config", "secrets.staleCommit", "block"))
+        try fx.write("README", "y")
+        try fx.check(fx.git("add", "README"))
+        let blocked = try fx.git("commit", "-q", "-m", "readme 2")
+        XCTAssertEqual(blocked.status, 1, "\(blocked)")
+        XCTAssertTrue(blocked.stderr.contains("run secrets seal"), blocked.stderr)
+        try fx.check(fx.secrets("seal"))
+        try fx.check(fx.git("add", "-A"))
+        XCTAssertEqual(try fx.git("commit", "-q", "-m", "sealed").status, 0)
+    }
 }
