@@ -21,7 +21,9 @@ public enum SecretValues {
             }
             if let (key, value) = keyValue(line) {
                 if qualifies(value, minLength: minLength, secretKey: looksSecret(key)) { out.append(value) }
-            } else if qualifies(line, minLength: max(minLength, 16), secretKey: false) {
+            } else if !line.contains(where: { delimiters.contains($0) && $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "=") }),
+                      qualifies(line, minLength: max(minLength, 16), secretKey: false) {
+                // A bare random-looking line (base64 key material) is a value in itself.
                 out.append(line)
             }
         }
