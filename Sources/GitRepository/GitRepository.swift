@@ -19,6 +19,12 @@ public struct StagedEntry: Sendable, Equatable {
     /// File mode as git records it (0o100644, 0o120000 for symlinks, ...).
     public let mode: UInt32
     let oid: [UInt8]
+
+    /// The blob id's bytes.
+    public var oidBytes: [UInt8] { oid }
+
+    /// A regular file (not a symlink, submodule or directory).
+    public var isRegularFile: Bool { mode & 0o170000 == 0o100000 }
 }
 
 private let libgit2Initialised: Bool = { git_libgit2_init() > 0 }()
@@ -27,6 +33,7 @@ private let libgit2Initialised: Bool = { git_libgit2_init() > 0 }()
 /// environment git gives a hook (GIT_DIR, GIT_INDEX_FILE, GIT_WORK_TREE): see NOTES.md.
 public final class GitRepository {
     private let repo: OpaquePointer
+    var handle: OpaquePointer { repo }
     /// The work tree, without a trailing slash.
     public let workTree: String
     /// This checkout's git folder (per worktree), without a trailing slash.

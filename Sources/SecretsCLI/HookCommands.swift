@@ -57,30 +57,66 @@ struct HookStatus: SecretsCommand {
 
 struct VerifyCommand: SecretsCommand {
     static let configuration = CommandConfiguration(
-        commandName: "verify", abstract: "Check what is about to be committed for plaintext secrets (what the hook runs).")
+        commandName: "verify",
+        abstract: "Check tracked files: sealed files open under their path, no plaintext or key material tracked, no leaked secret.",
+        discussion: "Without --staged it needs the key (one provider call). --staged is the pre-commit hook's key-free check.")
 
-    @Flag(help: "Check the staged index without the key (the pre-commit hook's check).")
+    @Flag(help: "Check what the next commit changes, without the key (the pre-commit hook's check).")
     var staged = false
 
+    @Option(help: "Check every commit of a range (A..B) or one revision instead of the work tree.")
+    var range: String?
+
+    @Flag(help: "Print findings as JSON.")
+    var json = false
+
     func validate() throws {
-        if !staged { throw ValidationError("only --staged is available in this build") }
+        if staged && range != nil { throw ValidationError("--staged and --range cannot be combined") }
     }
 
     mutating func execute() -> Int32 {
         Console.run {
-            let report = try Workspace(environment: processEnvironment).verifyStaged()
-            let findings = report.findings
-            for w in report.warnings { Console.err("secrets: warning: \(w)") }
-            for f in findings {
-                Console.err("secrets: blocked: \(f.path): \(f.reason)")
-                Console.err("secrets: hint: \(f.hint)")
+            let workspace = try Workspace(environment: processEnvironment)
+            if staged { return try stagedCheck(workspace) }
+            let findings = try workspace.verifyTracked(range: range)
+            if json {
+                let items: [[String: Any]] = findings.map {
+                    var item: [String: Any] = ["check": $0.check, "path": $0.path, "message": $0.message]
+                    if let c = $0.commit { item["commit"] = c }
+                    return item
+                }
+                let data = try JSONSerialization.data(withJSONObject: ["ok": findings.isEmpty, "findings": items], options: [.sortedKeys, .prettyPrinted])
+                Console.out(String(decoding: data, as: UTF8.self))
+            } else {
+                for f in findings {
+                    Console.err("secrets: finding: \(f.path)\(f.commit.map { " (commit \($0.prefix(12)))" } ?? ""): \(f.message)")
+                }
+                Console.out(findings.isEmpty ? "verified: no findings" : "\(findings.count) finding(s)")
             }
-            if !findings.isEmpty {
-                Console.err("secrets: error: commit blocked: \(findings.count) problem(s) above; fix them and commit again")
-                return ExitCodes.findings
-            }
-            return ExitCodes.ok
+            return findings.isEmpty ? ExitCodes.ok : ExitCodes.findings
         }
+    }
+
+    private func stagedCheck(_ workspace: Workspace) throws -> Int32 {
+        let report = try workspace.verifyStaged()
+        let findings = report.findings
+        if json {
+            let items = findings.map { ["check": "staged", "path": $0.path, "message": $0.reason] }
+            let data = try JSONSerialization.data(withJSONObject: ["ok": findings.isEmpty, "findings": items, "warnings": report.warnings],
+                                                  options: [.sortedKeys, .prettyPrinted])
+            Console.out(String(decoding: data, as: UTF8.self))
+            return findings.isEmpty ? ExitCodes.ok : ExitCodes.findings
+        }
+        for w in report.warnings { Console.err("secrets: warning: \(w)") }
+        for f in findings {
+            Console.err("secrets: blocked: \(f.path): \(f.reason)")
+            Console.err("secrets: hint: \(f.hint)")
+        }
+        if !findings.isEmpty {
+            Console.err("secrets: error: commit blocked: \(findings.count) problem(s) above; fix them and commit again")
+            return ExitCodes.findings
+        }
+        return ExitCodes.ok
     }
 }
 
