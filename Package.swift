@@ -27,6 +27,7 @@ let package = Package(
         .target(name: "GitRepository", dependencies: ["CGit2"]),
         .target(name: "Mirror", dependencies: ["Envelope", "CryptoPrimitives"]),
         .target(name: "LeakDetection"),
+        .target(name: "SigV4", dependencies: ["CryptoPrimitives"]),
         .target(name: "SecretsCore", dependencies: [
             "Envelope", "CryptoPrimitives", "LocalKeyProvider", "GitRepository", "Mirror", "Files", "LeakDetection",
         ]),
@@ -43,6 +44,7 @@ let package = Package(
         .testTarget(name: "LocalKeyProviderTests", dependencies: ["LocalKeyProvider", "SecretsTestSupport"]),
         .testTarget(name: "MirrorTests", dependencies: ["Mirror"]),
         .testTarget(name: "LeakDetectionTests", dependencies: ["LeakDetection"]),
+        .testTarget(name: "SigV4Tests", dependencies: ["SigV4", "CryptoPrimitives"], exclude: ["aws-sigv4-test-suite"]),
         .testTarget(name: "SecretsCoreTests", dependencies: ["SecretsCore", "Files", "SecretsTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SecretsTestSupport"]),
     ],
