@@ -28,6 +28,7 @@ let package = Package(
         .target(name: "Mirror", dependencies: ["Envelope", "CryptoPrimitives"]),
         .target(name: "LeakDetection"),
         .target(name: "SigV4", dependencies: ["CryptoPrimitives"]),
+        .target(name: "HTTPTransport", dependencies: ["CCurl"]),
         .target(name: "SecretsCore", dependencies: [
             "Envelope", "CryptoPrimitives", "LocalKeyProvider", "GitRepository", "Mirror", "Files", "LeakDetection",
         ]),
