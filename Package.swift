@@ -29,12 +29,13 @@ let package = Package(
         .target(name: "LeakDetection"),
         .target(name: "SigV4", dependencies: ["CryptoPrimitives"]),
         .target(name: "HTTPTransport", dependencies: ["CCurl"]),
+        .target(name: "KMS", dependencies: ["SigV4", "HTTPTransport", "CryptoPrimitives"]),
         .target(name: "SecretsCore", dependencies: [
-            "Envelope", "CryptoPrimitives", "LocalKeyProvider", "GitRepository", "Mirror", "Files", "LeakDetection",
+            "Envelope", "CryptoPrimitives", "LocalKeyProvider", "GitRepository", "Mirror", "Files", "LeakDetection", "KMS",
         ]),
         .executableTarget(name: "SecretsCLI", dependencies: [
             "SecretsCore",
-            "Mirror",
+            "Mirror", "KMS",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .target(name: "SecretsTestSupport", dependencies: ["SecretsCore"]),

@@ -6,10 +6,24 @@ public enum DigestAlgorithm: Sendable {
     case sha256
     /// SHA-512.
     case sha512
+    /// SHA-1, only to name files the way the AWS CLI does (never for security).
+    case sha1
 
-    var md: OpaquePointer? { self == .sha256 ? EVP_sha256() : EVP_sha512() }
+    var md: OpaquePointer? {
+        switch self {
+        case .sha256: EVP_sha256()
+        case .sha512: EVP_sha512()
+        case .sha1: EVP_sha1()
+        }
+    }
     /// Output length in bytes.
-    public var outputLength: Int { self == .sha256 ? 32 : 64 }
+    public var outputLength: Int {
+        switch self {
+        case .sha256: 32
+        case .sha512: 64
+        case .sha1: 20
+        }
+    }
 }
 
 /// A streaming hash (EVP_Digest*). Used for public values such as a sealed file's fingerprint.

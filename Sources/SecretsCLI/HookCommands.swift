@@ -60,6 +60,7 @@ struct VerifyCommand: SecretsCommand {
         commandName: "verify",
         abstract: "Check tracked files: sealed files open under their path, no plaintext or key material tracked, no leaked secret.",
         discussion: "Without --staged it needs the key (one provider call). --staged is the pre-commit hook's key-free check.")
+    @OptionGroup var aws: AWSOptions
 
     @Flag(help: "Check what the next commit changes, without the key (the pre-commit hook's check).")
     var staged = false
@@ -76,7 +77,7 @@ struct VerifyCommand: SecretsCommand {
 
     mutating func execute() -> Int32 {
         Console.run {
-            let workspace = try Workspace(environment: processEnvironment)
+            let workspace = try Workspace(environment: processEnvironment, aws: aws.flags)
             if staged { return try stagedCheck(workspace) }
             let findings = try workspace.verifyTracked(range: range)
             if json {

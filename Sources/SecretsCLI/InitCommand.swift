@@ -5,6 +5,7 @@ struct InitCommand: SecretsCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
         abstract: "Create the repository's data key, .key/, .decrypted/ and .encrypted/.")
+    @OptionGroup var aws: AWSOptions
 
     @Option(name: .customLong("kms-id"), help: "local:NAME for the embedded local key, or an AWS KMS key id, ARN or alias.")
     var kmsId: String
@@ -29,7 +30,7 @@ struct InitCommand: SecretsCommand {
                 let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                 pairs[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
             }
-            let workspace = try Workspace(environment: processEnvironment)
+            let workspace = try Workspace(environment: processEnvironment, aws: aws.flags)
             let report = try workspace.initialize(kmsId: kmsId, context: pairs, force: force)
             report.lines.forEach(Console.out)
             // The hook is (re)checked on every init, so a repo cloned after init gets it too.

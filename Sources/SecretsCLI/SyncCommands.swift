@@ -15,9 +15,10 @@ struct SealCommand: SecretsCommand {
     static let configuration = CommandConfiguration(
         commandName: "seal", abstract: "Encrypt new and changed files of .decrypted/ into .encrypted/.")
     @OptionGroup var options: SyncOptions
+    @OptionGroup var aws: AWSOptions
 
     mutating func execute() -> Int32 {
-        SyncPrinter.run(.seal, options)
+        SyncPrinter.run(.seal, options, aws)
     }
 }
 
@@ -25,16 +26,17 @@ struct UnsealCommand: SecretsCommand {
     static let configuration = CommandConfiguration(
         commandName: "unseal", abstract: "Decrypt .encrypted/ into .decrypted/ (files 0600, folders 0700).")
     @OptionGroup var options: SyncOptions
+    @OptionGroup var aws: AWSOptions
 
     mutating func execute() -> Int32 {
-        SyncPrinter.run(.unseal, options)
+        SyncPrinter.run(.unseal, options, aws)
     }
 }
 
 enum SyncPrinter {
-    static func run(_ direction: Direction, _ options: SyncOptions) -> Int32 {
+    static func run(_ direction: Direction, _ options: SyncOptions, _ aws: AWSOptions) -> Int32 {
         Console.run {
-            let workspace = try Workspace(environment: processEnvironment)
+            let workspace = try Workspace(environment: processEnvironment, aws: aws.flags)
             let report = try workspace.synchronize(direction, force: options.force, dryRun: options.dryRun)
             let conflicts = report.plan.conflicts
             if !conflicts.isEmpty {
@@ -73,10 +75,11 @@ enum SyncPrinter {
 struct StatusCommand: SecretsCommand {
     static let configuration = CommandConfiguration(
         commandName: "status", abstract: "Show each path as in-sync, added, modified, deleted or conflicted; exit 0 only when all are in sync.")
+    @OptionGroup var aws: AWSOptions
 
     mutating func execute() -> Int32 {
         Console.run {
-            let workspace = try Workspace(environment: processEnvironment)
+            let workspace = try Workspace(environment: processEnvironment, aws: aws.flags)
             let report = try workspace.status()
             var outOfSync = 0
             for (path, change) in report.changes {

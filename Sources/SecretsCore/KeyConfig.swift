@@ -17,6 +17,10 @@ public struct KeyConfig: Codable, Equatable, Sendable {
     public var region: String?
     /// Repository identity, 32 hex digits.
     public var repoId: String
+    /// A non-standard KMS endpoint used at init. Informational only: it is never used unless
+    /// the same endpoint comes from --endpoint-url, the environment or the user's AWS profile,
+    /// so a cloned repository cannot redirect signed requests.
+    public var endpoint: String?
     /// Sent with every key request.
     public var encryptionContext: [String: String]
     /// RFC 3339 time of `init`.

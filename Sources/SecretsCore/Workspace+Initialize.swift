@@ -29,16 +29,16 @@ extension Workspace {
         for key in extra.keys where key == KeyConfig.repoContextKey {
             throw SecretsError(.usage, "--context \(key)=...: \(key) is set by secrets itself", hint: "choose another key name")
         }
-        let (provider, providerName) = try KeyProviders.make(kmsId: kmsId, environment: environment)
+        let setup = try KeyProviders.make(kmsId: kmsId, environment: environment, aws: aws)
         let repoId = try io { try Random.bytes(16) }
         var context = extra
         context[KeyConfig.repoContextKey] = hex(repoId)
         let generated: GeneratedKeyBox
-        do { generated = GeneratedKeyBox(try provider.generateDataKey(context: context)) } catch { throw SecretsError.from(error) }
+        do { generated = GeneratedKeyBox(try setup.provider.generateDataKey(context: context)) } catch { throw SecretsError.from(error) }
 
-        let config = KeyConfig(version: KeyConfig.currentVersion, format: 1, provider: providerName, keyId: kmsId,
-                               keyArn: providerName == "local" ? nil : generated.key.keyId, region: nil,
-                               repoId: hex(repoId), encryptionContext: context,
+        let config = KeyConfig(version: KeyConfig.currentVersion, format: 1, provider: setup.name, keyId: kmsId,
+                               keyArn: setup.name == "local" ? nil : generated.key.keyId, region: setup.region,
+                               repoId: hex(repoId), endpoint: setup.endpoint, encryptionContext: context,
                                createdAt: ISO8601DateFormatter().string(from: now))
         var lines: [String] = []
         try io {
@@ -47,7 +47,7 @@ extension Workspace {
             try AtomicFile.write(blobPath, bytes: generated.key.wrapped, mode: 0o644)
             try AtomicFile.write(configPath, bytes: try config.encoded(), mode: 0o644)
         }
-        lines.append("created data key with \(kmsId) (repo \(config.repoId))")
+        lines.append("created data key with \(config.keyArn ?? kmsId) (repo \(config.repoId))")
         lines.append("wrote \(Self.blobDisplay) and \(Self.configDisplay)")
         try io {
             try Posix.makeDirectories(decrypted, mode: 0o700)

@@ -2,6 +2,7 @@ import CryptoPrimitives
 import Envelope
 import Files
 import GitRepository
+import KMS
 
 /// The repository `secrets` works in, and where its parts live.
 public struct Workspace {
@@ -24,13 +25,16 @@ public struct Workspace {
     public let git: GitRepository
     /// The process environment (provider settings, SECRETS_HOME, HOME).
     public let environment: [String: String]
+    /// AWS flags (profile, region, endpoint, debug).
+    public let aws: AWSFlags
 
     /// Discovers the repository around the current folder.
-    public init(environment: [String: String]) throws {
+    public init(environment: [String: String], aws: AWSFlags = AWSFlags()) throws {
         do { git = try GitRepository() } catch { throw SecretsError.from(error) }
         root = git.workTree
         gitDirectory = git.gitDirectory
         self.environment = environment
+        self.aws = aws
     }
 
     var decrypted: String { Path.join(root, Self.decryptedName) }
@@ -69,7 +73,7 @@ public struct Workspace {
 
     /// Unwraps the repository's data key: the one key-provider call of a command.
     func unlock(_ config: KeyConfig) throws -> UnlockedKey {
-        let provider = try KeyProviders.make(config: config, environment: environment)
+        let provider = try KeyProviders.make(config: config, environment: environment, aws: aws)
         let blob = try loadWrappedKey()
         let dataKey: SecureBytes
         do { dataKey = try provider.unwrap(blob, context: config.encryptionContext) } catch { throw SecretsError.from(error) }

@@ -1,4 +1,5 @@
 import XCTest
+import Foundation
 import CryptoPrimitives
 
 func hex(_ s: String) -> [UInt8] {
@@ -72,5 +73,18 @@ final class CryptoPrimitivesTests: XCTestCase {
         XCTAssertTrue(ConstantTime.equal([1, 2, 3], [1, 2, 3]))
         XCTAssertFalse(ConstantTime.equal([1, 2, 3], [1, 2, 4]))
         XCTAssertFalse(ConstantTime.equal([1, 2], [1, 2, 3]))
+    }
+}
+
+final class Base64Tests: XCTestCase {
+    func testDecodeSecureMatchesFoundation() {
+        for n in 0..<70 {
+            let raw = (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 5) }
+            let text = Data(raw).base64EncodedString()
+            let decoded = Array(text.utf8).withUnsafeBytes { Base64.decodeSecure($0) }
+            XCTAssertEqual(decoded.map(bytes), raw, "n=\(n)")
+        }
+        XCTAssertEqual(Array("AAEC\\/w==".utf8).withUnsafeBytes { Base64.decodeSecure($0) }.map(bytes), [0, 1, 2, 255])
+        XCTAssertNil(Array("A!==".utf8).withUnsafeBytes { Base64.decodeSecure($0) })
     }
 }
