@@ -16,7 +16,11 @@ public final class GitFixture: @unchecked Sendable {
         root = scratch.path + "/repo"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: scratch.path + "/home", withIntermediateDirectories: true)
-        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("GIT_") && $0.key != "SECRETS_HOME" }
+        // No inherited git, AWS or secrets settings: each test states its own.
+        var env = ProcessInfo.processInfo.environment.filter {
+            !$0.key.hasPrefix("GIT_") && !$0.key.hasPrefix("AWS_") && !$0.key.hasPrefix("SECRETS_")
+        }
+        env["AWS_EC2_METADATA_DISABLED"] = "true"
         env["HOME"] = scratch.path + "/home"
         env["XDG_CONFIG_HOME"] = scratch.path + "/home/.config"
         env["SECRETS_HOME"] = secretsHome ?? scratch.path + "/secrets-home"
