@@ -83,7 +83,8 @@ final class AwsKmsKeyProvider: KeyProvider, @unchecked Sendable {
             }
         case .retriesExhausted(let attempts, let last):
             let inner = translate(last, keyId: keyId, region: region, source: source, endpoint: endpoint, action: action, state: state)
-            return SecretsError(.key, "\(inner.message) (gave up after \(attempts) attempts)", hint: "try again later; nothing was written")
+            return SecretsError(.key, "\(inner.message) (gave up after \(attempts) attempts)",
+                                hint: (inner.hint.map { $0 + "; " } ?? "") + "nothing was written; try again later")
         case .transport(let op, let e):
             return SecretsError(.key, "\(op): cannot reach \(endpoint ?? e.url): \(e.message)",
                                 hint: e.tls ? "for a private CA set AWS_CA_BUNDLE to its PEM file" : "check the network, HTTPS_PROXY / NO_PROXY, and --endpoint-url")

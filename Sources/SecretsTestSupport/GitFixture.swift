@@ -35,6 +35,12 @@ public final class GitFixture: @unchecked Sendable {
     /// Runs the built `secrets` binary in the work tree (or `cwd`).
     @discardableResult
     public func secrets(_ args: String..., cwd: String? = nil) throws -> RunResult {
+        try secrets(args, cwd: cwd)
+    }
+
+    /// Array form of `secrets(_:cwd:)`.
+    @discardableResult
+    public func secrets(_ args: [String], cwd: String? = nil) throws -> RunResult {
         try CommandRunner.run(CommandRunner.secretsBinary, args, cwd: cwd ?? root, environment: environment)
     }
 
