@@ -46,6 +46,7 @@ let package = Package(
         .testTarget(name: "LocalKeyProviderTests", dependencies: ["LocalKeyProvider", "SecretsTestSupport"]),
         .testTarget(name: "MirrorTests", dependencies: ["Mirror"]),
         .testTarget(name: "LeakDetectionTests", dependencies: ["LeakDetection"]),
+        .testTarget(name: "KMSTests", dependencies: ["KMS", "HTTPTransport", "CryptoPrimitives"]),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4", "CryptoPrimitives"], exclude: ["aws-sigv4-test-suite"]),
         .testTarget(name: "SecretsCoreTests", dependencies: ["SecretsCore", "Files", "SecretsTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SecretsTestSupport"]),
