@@ -10,7 +10,7 @@ public final class LoopbackStub: @unchecked Sendable {
     private let scratch: TemporaryDirectory
 
     /// Starts the stub with `rules` (see the script's docstring).
-    public init(rules: [[String: Any]], proxy: String? = nil) throws {
+    public init(rules: [[String: Any]], proxy: String? = nil, tls: (cert: String, key: String)? = nil) throws {
         scratch = try TemporaryDirectory("stub")
         let rulesPath = scratch.path + "/rules.json"
         logPath = scratch.path + "/requests.jsonl"
@@ -19,7 +19,7 @@ public final class LoopbackStub: @unchecked Sendable {
         process = Process()
         process.executableURL = URL(fileURLWithPath: CommandRunner.which("python3") ?? "/usr/bin/python3")
         process.arguments = [CommandRunner.packageRoot + "/tools/testenv/aws_stub.py", "--rules", rulesPath, "--log", logPath]
-            + (proxy.map { ["--proxy", $0] } ?? [])
+            + (proxy.map { ["--proxy", $0] } ?? []) + (tls.map { ["--tls-cert", $0.cert, "--tls-key", $0.key] } ?? [])
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
@@ -35,7 +35,7 @@ public final class LoopbackStub: @unchecked Sendable {
             process.terminate()
             throw FixtureError.failed("stub did not start: \(text)")
         }
-        url = "http://127.0.0.1:\(port)"
+        url = (tls == nil ? "http" : "https") + "://127.0.0.1:\(port)"
     }
 
     deinit {

@@ -271,4 +271,45 @@ final class KMSStubTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("cannot reach http://127.0.0.1:9"), r.stderr)
         XCTAssertTrue(r.stderr.contains("HTTPS_PROXY"), r.stderr)
     }
+
+    // MARK: transport settings
+
+    func testProxyFromEnvironmentAndNoProxy() throws {
+        let stub = try LoopbackStub(rules: Self.kmsSuccess())
+        let fx = try fixture(stub)
+        fx.environment["AWS_ACCESS_KEY_ID"] = "AKIDTEST"
+        fx.environment["AWS_SECRET_ACCESS_KEY"] = "secret"
+        // The endpoint does not resolve; only the proxy can reach it.
+        fx.environment["AWS_ENDPOINT_URL_KMS"] = "http://kms.secrets-test.invalid"
+        fx.environment["http_proxy"] = stub.url
+        let r = try fx.secrets("init", "--kms-id", Self.arn)
+        XCTAssertEqual(r.status, 0, "\(r)")
+        XCTAssertEqual(try stub.kmsCalls("GenerateDataKey").first?["path"] as? String, "http://kms.secrets-test.invalid/")
+        try FileManager.default.removeItem(atPath: fx.root + "/.key")
+        fx.environment["NO_PROXY"] = "secrets-test.invalid"
+        let direct = try fx.secrets("init", "--kms-id", Self.arn)
+        XCTAssertEqual(direct.status, 5, "NO_PROXY must bypass the proxy: \(direct)")
+        XCTAssertEqual(try stub.kmsCalls("GenerateDataKey").count, 1)
+    }
+
+    func testTLSIsVerifiedAndAWSCABundleIsHonoured() throws {
+        let dir = try TemporaryDirectory("tls")
+        let made = try CommandRunner.run(CommandRunner.which("openssl") ?? "/usr/bin/openssl",
+                                         ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                                          "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", "key.pem", "-out", "cert.pem"],
+                                         cwd: dir.path, environment: ProcessInfo.processInfo.environment)
+        XCTAssertEqual(made.status, 0, "\(made)")
+        let stub = try LoopbackStub(rules: Self.kmsSuccess(), tls: (dir.path + "/cert.pem", dir.path + "/key.pem"))
+        let fx = try fixture(stub)
+        fx.environment["AWS_ACCESS_KEY_ID"] = "AKIDTEST"
+        fx.environment["AWS_SECRET_ACCESS_KEY"] = "secret"
+        let refused = try fx.secrets("init", "--kms-id", Self.arn)
+        XCTAssertEqual(refused.status, 5, "\(refused)")
+        XCTAssertTrue(refused.stderr.contains("AWS_CA_BUNDLE"), refused.stderr)
+        XCTAssertTrue(try stub.kmsCalls().isEmpty, "nothing is sent over an unverified connection")
+        fx.environment["AWS_CA_BUNDLE"] = dir.path + "/cert.pem"
+        let trusted = try fx.secrets("init", "--kms-id", Self.arn)
+        XCTAssertEqual(trusted.status, 0, "\(trusted)")
+        XCTAssertEqual(try stub.kmsCalls("GenerateDataKey").count, 1)
+    }
 }

@@ -16,6 +16,8 @@ ap = argparse.ArgumentParser()
 ap.add_argument("--rules", required=True)
 ap.add_argument("--log", required=True)
 ap.add_argument("--proxy")
+ap.add_argument("--tls-cert", help="serve HTTPS with this certificate (PEM) ...")
+ap.add_argument("--tls-key", help="... and this private key")
 args = ap.parse_args()
 rules = json.load(open(args.rules))
 counters = [0] * len(rules)
@@ -79,5 +81,10 @@ class Handler(BaseHTTPRequestHandler):
 
 
 server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+if args.tls_cert:
+    import ssl
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(args.tls_cert, args.tls_key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
 print(f"PORT {server.server_address[1]}", flush=True)
 server.serve_forever()
