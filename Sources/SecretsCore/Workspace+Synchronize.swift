@@ -123,37 +123,15 @@ extension Workspace {
     private func apply(_ action: Action, key: UnlockedKey, state: inout SyncState) throws {
         switch action {
         case .seal(let path):
-            let target = Path.join(encrypted, path)
-            try io { try Posix.makeDirectories(Path.parent(target), mode: 0o755) }
-            let mac = try io { try HMAC(key: key.stateKey) }
-            let digest = try io { try Digest(.sha256) }
-            do {
-                let input = try InputFile(Path.join(decrypted, path))
-                try AtomicFile.write(target, mode: 0o644) { writer in
-                    var source = TeeSource(inner: input.reader()) { try mac.update($0) }
-                    var sink = TeeSink(inner: writer) { try digest.update($0) }
-                    try key.sealer.seal(from: &source, to: &sink, binding: key.binding(path))
-                }
-            } catch { throw SecretsError.from(error, file: "\(Self.decryptedName)/\(path)") }
-            state.entries[path] = .init(plain: hex(try io { try mac.finish() }), sealed: hex(try io { try digest.finish() }))
+            try io { try Posix.makeDirectories(Path.parent(Path.join(encrypted, path)), mode: 0o755) }
+            state.entries[path] = try transfer(path, direction: .seal, key: key)
         case .unseal(let path):
-            let target = Path.join(decrypted, path)
             try io {
                 try Posix.makeDirectories(decrypted, mode: 0o700)
                 try Posix.setMode(decrypted, 0o700)
-                try Posix.makeDirectories(Path.parent(target), mode: 0o700)
+                try Posix.makeDirectories(Path.parent(Path.join(decrypted, path)), mode: 0o700)
             }
-            let mac = try io { try HMAC(key: key.stateKey) }
-            let digest = try io { try Digest(.sha256) }
-            do {
-                let input = try InputFile(Path.join(encrypted, path))
-                try AtomicFile.write(target, mode: 0o600) { writer in
-                    var source = TeeSource(inner: input.reader()) { try digest.update($0) }
-                    var sink = TeeSink(inner: writer) { try mac.update($0) }
-                    try key.sealer.open(from: &source, to: &sink, binding: key.binding(path))
-                }
-            } catch { throw SecretsError.from(error, file: "\(Self.encryptedName)/\(path)") }
-            state.entries[path] = .init(plain: hex(try io { try mac.finish() }), sealed: hex(try io { try digest.finish() }))
+            state.entries[path] = try transfer(path, direction: .unseal, key: key)
         case .deleteSealed(let path):
             try remove(path, under: encrypted)
             state.entries[path] = nil
@@ -167,6 +145,34 @@ extension Workspace {
         case .conflict:
             break
         }
+    }
+
+    /// Seals or opens one file atomically (temp file, fsync, rename), hashing both sides on the
+    /// way, and returns the state record of what was actually written.
+    private func transfer(_ path: String, direction: Direction, key: UnlockedKey) throws -> SyncState.Entry {
+        let sealing = direction == .seal
+        let (from, to) = sealing ? (decrypted, encrypted) : (encrypted, decrypted)
+        let mac = try io { try HMAC(key: key.stateKey) }
+        let digest = try io { try Digest(.sha256) }
+        // The plaintext side feeds the keyed hash, the sealed side the public digest.
+        let feedMac: (UnsafeRawBufferPointer) throws -> Void = { try mac.update($0) }
+        let feedDigest: (UnsafeRawBufferPointer) throws -> Void = { try digest.update($0) }
+        let (sourceHash, sinkHash) = sealing ? (feedMac, feedDigest) : (feedDigest, feedMac)
+        do {
+            let input = try InputFile(Path.join(from, path))
+            try AtomicFile.write(Path.join(to, path), mode: sealing ? 0o644 : 0o600) { writer in
+                var source = TeeSource(inner: input.reader(), feed: sourceHash)
+                var sink = TeeSink(inner: writer, feed: sinkHash)
+                if sealing {
+                    try key.sealer.seal(from: &source, to: &sink, binding: key.binding(path))
+                } else {
+                    try key.sealer.open(from: &source, to: &sink, binding: key.binding(path))
+                }
+            }
+        } catch {
+            throw SecretsError.from(error, file: "\(sealing ? Self.decryptedName : Self.encryptedName)/\(path)")
+        }
+        return .init(plain: hex(try io { try mac.finish() }), sealed: hex(try io { try digest.finish() }))
     }
 
     /// Removes a file, then the folders it leaves empty, up to (not including) `root`.

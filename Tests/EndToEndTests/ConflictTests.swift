@@ -3,6 +3,22 @@ import Foundation
 import SecretsTestSupport
 
 final class ConflictTests: XCTestCase {
+    /// An origin repo with `files` sealed and committed, and a clone of it ("mine") unsealed.
+    private func originAndClone(_ files: [String: String]) throws -> (GitFixture, String) {
+        let origin = try GitFixture()
+        try origin.initialise()
+        for (path, text) in files { try origin.write(".decrypted/\(path)", text) }
+        try origin.check(origin.secrets("seal"))
+        try origin.check(origin.git("add", "-A"))
+        try origin.check(origin.git("commit", "-q", "-m", "v1"))
+        let mine = origin.scratch.path + "/mine"
+        try origin.check(origin.git("clone", "-q", origin.root, mine))
+        try origin.check(origin.git("config", "user.email", "t@example.invalid", cwd: mine))
+        try origin.check(origin.git("config", "user.name", "T", cwd: mine))
+        try origin.check(origin.secrets("unseal", cwd: mine))
+        return (origin, mine)
+    }
+
     func testUnsealNeverOverwritesALocalEditUnlessForced() throws {
         let fx = try GitFixture()
         try fx.initialise()
@@ -22,17 +38,7 @@ final class ConflictTests: XCTestCase {
 
     /// Two clones: the other one pushes a newer secret; ours must not seal stale plaintext over it.
     func testSealNeverOverwritesANewerSealedVersion() throws {
-        let origin = try GitFixture(); try origin.initialise()
-        try origin.write(".decrypted/api.env", "TOKEN=v1\n")
-        try origin.check(origin.secrets("seal"))
-        try origin.check(origin.git("add", "-A"))
-        try origin.check(origin.git("commit", "-q", "-m", "v1"))
-
-        let mine = origin.scratch.path + "/mine"
-        try origin.check(origin.git("clone", "-q", origin.root, mine))
-        try origin.check(origin.git("config", "user.email", "t@example.invalid", cwd: mine))
-        try origin.check(origin.git("config", "user.name", "T", cwd: mine))
-        try origin.check(origin.secrets("unseal", cwd: mine))
+        let (origin, mine) = try originAndClone(["api.env": "TOKEN=v1\n"])
 
         // Someone else changes the secret in origin.
         try origin.write(".decrypted/api.env", "TOKEN=v2-newer\n")
@@ -56,14 +62,7 @@ final class ConflictTests: XCTestCase {
     }
 
     func testSealRefusesWhenOnlyTheSealedSideChanged() throws {
-        let origin = try GitFixture(); try origin.initialise()
-        try origin.write(".decrypted/a.env", "A=1\n")
-        try origin.check(origin.secrets("seal"))
-        try origin.check(origin.git("add", "-A"))
-        try origin.check(origin.git("commit", "-q", "-m", "v1"))
-        let mine = origin.scratch.path + "/mine"
-        try origin.check(origin.git("clone", "-q", origin.root, mine))
-        try origin.check(origin.secrets("unseal", cwd: mine))
+        let (origin, mine) = try originAndClone(["a.env": "A=1\n"])
         try origin.write(".decrypted/a.env", "A=2\n")
         try origin.check(origin.secrets("seal"))
         try origin.check(origin.git("commit", "-q", "-am", "v2"))
@@ -76,15 +75,7 @@ final class ConflictTests: XCTestCase {
     }
 
     func testDeletedUpstreamRemovesUneditedPlaintextOnly() throws {
-        let origin = try GitFixture(); try origin.initialise()
-        try origin.write(".decrypted/x.env", "X=1\n")
-        try origin.write(".decrypted/y.env", "Y=1\n")
-        try origin.check(origin.secrets("seal"))
-        try origin.check(origin.git("add", "-A"))
-        try origin.check(origin.git("commit", "-q", "-m", "v1"))
-        let mine = origin.scratch.path + "/mine"
-        try origin.check(origin.git("clone", "-q", origin.root, mine))
-        try origin.check(origin.secrets("unseal", cwd: mine))
+        let (origin, mine) = try originAndClone(["x.env": "X=1\n", "y.env": "Y=1\n"])
         try FileManager.default.removeItem(atPath: origin.root + "/.decrypted/x.env")
         try FileManager.default.removeItem(atPath: origin.root + "/.decrypted/y.env")
         try origin.check(origin.secrets("seal"))
