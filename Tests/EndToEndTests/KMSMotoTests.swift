@@ -146,3 +146,34 @@ final class KMSMotoTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("--region"), r.stderr)
     }
 }
+
+extension KMSMotoTests {
+    /// ReEncrypt moves the data key to another KMS key without touching sealed files.
+    func testRewrapToAnotherKeyKeepsSealedFilesByteIdentical() throws {
+        guard let m = MotoEnvironment.current else { throw XCTSkip("moto is not running (bin/test starts it)") }
+        let fx = try GitFixture()
+        fx.environment["AWS_ACCESS_KEY_ID"] = m.accessKeyId
+        fx.environment["AWS_SECRET_ACCESS_KEY"] = m.secretAccessKey
+        fx.environment["AWS_REGION"] = "us-east-1"
+        fx.environment["AWS_ENDPOINT_URL_KMS"] = m.url
+        try fx.check(fx.secrets("init", "--kms-id", "alias/secrets-test"))
+        try fx.write(".decrypted/a.env", "A=rewrap-me\n")
+        try fx.check(fx.secrets("seal"))
+        let sealed = try fx.bytes(".encrypted/a.env")
+        let blob = try fx.bytes(".key/ciphertext_blob")
+        let r = try fx.secrets("rewrap", "--kms-id", "alias/secrets-other")
+        XCTAssertEqual(r.status, 0, "\(r)")
+        let config = try JSONSerialization.jsonObject(with: Data(try fx.bytes(".key/config.json"))) as? [String: Any]
+        XCTAssertEqual(config?["keyArn"] as? String, m.otherKeyArn)
+        XCTAssertNotEqual(try fx.bytes(".key/ciphertext_blob"), blob)
+        XCTAssertEqual(try fx.bytes(".encrypted/a.env"), sealed)
+        try FileManager.default.removeItem(atPath: fx.root + "/.decrypted")
+        try fx.check(fx.secrets("unseal"))
+        XCTAssertEqual(try fx.read(".decrypted/a.env"), "A=rewrap-me\n")
+
+        let local = try GitFixture()
+        try local.initialise()
+        let refused = try local.secrets("rewrap", "--kms-id", "alias/secrets-other")
+        XCTAssertEqual(refused.status, 64, "\(refused)")
+    }
+}
