@@ -13,14 +13,19 @@ public enum TreeWalk {
     /// Symlinks, devices, sockets and FIFOs are refused with an error naming the path.
     /// A missing root is an empty tree.
     public static func files(under root: String) throws -> [String] {
-        guard let info = try Posix.info(root) else { return [] }
-        guard info.kind == .directory else { throw FileError(path: root, refusal: "is not a folder") }
-        var out: [String] = []
-        try walk(root: root, relative: "", into: &out)
-        return out.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        try filesWithInfo(under: root).map(\.path)
     }
 
-    private static func walk(root: String, relative: String, into out: inout [String]) throws {
+    /// `files(under:)` with each file's `lstat`, taken once during the walk.
+    public static func filesWithInfo(under root: String) throws -> [(path: String, info: FileInfo)] {
+        guard let info = try Posix.info(root) else { return [] }
+        guard info.kind == .directory else { throw FileError(path: root, refusal: "is not a folder") }
+        var out: [(path: String, info: FileInfo)] = []
+        try walk(root: root, relative: "", into: &out)
+        return out.sorted { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
+    }
+
+    private static func walk(root: String, relative: String, into out: inout [(path: String, info: FileInfo)]) throws {
         let folder = Path.join(root, relative)
         guard let dir = opendir(folder) else { throw FileError.last(folder, "opendir") }
         defer { closedir(dir) }
@@ -40,7 +45,7 @@ public enum TreeWalk {
             let full = Path.join(root, rel)
             guard let info = try Posix.info(full) else { continue }
             switch info.kind {
-            case .regular: out.append(rel)
+            case .regular: out.append((rel, info))
             case .directory: try walk(root: root, relative: rel, into: &out)
             case .symlink: throw FileError(path: full, refusal: "is a symbolic link; secrets never follows links (replace it with a regular file)")
             case .other: throw FileError(path: full, refusal: "is not a regular file (device, socket or FIFO)")

@@ -207,9 +207,17 @@ extension Workspace {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let bytes = Array(try encoder.encode(state))
+        // The hook's stale check reads only fingerprints: a flat `fingerprint TAB path` file
+        // parses in a fraction of the JSON's time on repos with thousands of files.
+        var fingerprints: [UInt8] = []
+        for path in state.entries.keys.sorted() {
+            guard let stat = state.entries[path]?.stat else { continue }
+            fingerprints += Array(stat.utf8) + [0x09] + Array(path.utf8) + [0x0A]
+        }
         try io {
             try Posix.makeDirectories(Path.parent(statePath), mode: 0o700)
             try AtomicFile.write(statePath, bytes: bytes, mode: 0o600)
+            try AtomicFile.write(fingerprintsPath, bytes: fingerprints, mode: 0o600)
         }
     }
 }

@@ -72,7 +72,7 @@ extension Workspace {
             }
         }
         var warnings: [String] = []
-        if let config, let stale = try staleness(config: config), !stale.isEmpty {
+        if config != nil, let stale = try staleness(), !stale.isEmpty {
             let policy = try stalePolicy()
             let list = stale.prefix(5).joined(separator: ", ") + (stale.count > 5 ? ", ..." : "")
             let reason = ".decrypted/ changed since the last seal (\(list)); the sealed files in this commit are stale"
@@ -96,17 +96,22 @@ extension Workspace {
     }
 
     /// Paths of `.decrypted/` added, changed or deleted since the last seal/unseal, by stat alone.
-    private func staleness(config: KeyConfig) throws -> [String]? {
+    private func staleness() throws -> [String]? {
         guard try io({ try Posix.info(decrypted) }) != nil else { return nil }
-        let state = try loadState(repoId: config.repoId)
-        var stale: [String] = []
-        let present = try io { try TreeWalk.files(under: decrypted) }
-        for path in present {
-            let fingerprint = try io { try Posix.info(Path.join(decrypted, path)) }?.fingerprint
-            if state.entries[path]?.stat != fingerprint { stale.append(path) }
+        var recorded: [String: String] = [:]
+        if try io({ try Posix.info(fingerprintsPath) }) != nil {
+            for line in try io({ try Posix.readAll(fingerprintsPath, limit: 256 << 20) }).split(separator: 0x0A) {
+                guard let tab = line.firstIndex(of: 0x09) else { continue }
+                recorded[String(decoding: line[(tab + 1)...], as: UTF8.self)] = String(decoding: line[..<tab], as: UTF8.self)
+            }
         }
-        let presentSet = Set(present)
-        stale += state.entries.keys.filter { !presentSet.contains($0) }.sorted()
+        var stale: [String] = []
+        var present = Set<String>()
+        for (path, info) in try io({ try TreeWalk.filesWithInfo(under: decrypted) }) {
+            present.insert(path)
+            if recorded[path] != info.fingerprint { stale.append(path) }
+        }
+        stale += recorded.keys.filter { !present.contains($0) }.sorted()
         return stale
     }
 

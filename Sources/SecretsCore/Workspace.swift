@@ -43,6 +43,7 @@ public struct Workspace {
     var blobPath: String { Path.join(keyDirectory, Self.blobName) }
     var configPath: String { Path.join(keyDirectory, Self.configName) }
     var statePath: String { Path.join(gitDirectory, "secrets/state.json") }
+    var fingerprintsPath: String { Path.join(gitDirectory, "secrets/fingerprints") }
 
     /// `.key/config.json` relative, for messages.
     static let configDisplay = ".key/config.json"
