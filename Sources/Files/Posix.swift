@@ -49,13 +49,19 @@ public enum Posix {
         guard fstat(fd, &st) == 0 else { throw FileError.last(path, "fstat") }
         guard st.st_mode & S_IFMT == S_IFREG else { throw FileError(path: path, refusal: "not a regular file") }
         guard Int(st.st_size) <= limit else { throw FileError(path: path, refusal: "larger than \(limit) bytes") }
+        // Read straight into storage sized from fstat, so a secret is never left behind in a
+        // buffer that growth would abandon; a file that grew meanwhile is read on in chunks.
         var reader = FileReader(fd: fd, path: path)
-        var out: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = try buffer.withUnsafeMutableBytes { try reader.read(into: $0) }
-            if n == 0 { break }
-            out.append(contentsOf: buffer[0..<n])
+        var out = [UInt8](repeating: 0, count: Int(st.st_size))
+        let n = try out.withUnsafeMutableBytes { try reader.read(into: $0) }
+        if n < out.count { out.removeLast(out.count - n) }
+        guard n == Int(st.st_size) else { return out }
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        defer { chunk.withUnsafeMutableBytes { if let base = $0.baseAddress { explicit_bzero(base, $0.count) } } }
+        while out.count <= limit {
+            let more = try chunk.withUnsafeMutableBytes { try reader.read(into: $0) }
+            if more == 0 { break }
+            out.append(contentsOf: chunk[0..<more])
         }
         return out
     }

@@ -18,7 +18,12 @@ public struct VerifyFinding: Equatable, Sendable {
 
 /// Collects a sealed file's plaintext in memory (up to a limit) to find its secret values.
 private struct CollectingSink: ByteSink {
-    var bytes: [UInt8] = []
+    /// Reserved at its limit, so growth never abandons a copy of plaintext un-wiped.
+    var bytes: [UInt8] = {
+        var b: [UInt8] = []
+        b.reserveCapacity(LeakIndex.maxScannedSize)
+        return b
+    }()
     var overflow = false
     mutating func write(_ chunk: UnsafeRawBufferPointer) throws {
         if bytes.count + chunk.count > LeakIndex.maxScannedSize { overflow = true; return }
