@@ -77,12 +77,15 @@ public final class InputFile {
 /// Atomic replacement of a file: temp file in the same folder, fsync, rename, fsync folder.
 /// A failure at any point leaves the old file (or no file) in place and removes the temp file.
 public enum AtomicFile {
+    /// Name prefix of temp files; tree walks skip them.
+    public static let tempPrefix = ".secrets-tmp-"
+
     /// Writes `path` with permission `mode` from what `body` writes. When `exclusive` is true an
     /// existing file is never replaced (link(2) instead of rename(2)) and `FileError` EEXIST is thrown.
     public static func write(_ path: String, mode: mode_t, exclusive: Bool = false,
                              _ body: (inout FileWriter) throws -> Void) throws {
         let folder = Path.parent(path).isEmpty ? "." : Path.parent(path)
-        var template = Array(Path.join(folder, ".secrets-tmp-XXXXXX").utf8CString)
+        var template = Array(Path.join(folder, tempPrefix + "XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw FileError.last(path, "create temporary file for") }
         let temp = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
@@ -112,4 +115,23 @@ public enum AtomicFile {
     public static func write(_ path: String, bytes: [UInt8], mode: mode_t, exclusive: Bool = false) throws {
         try write(path, mode: mode, exclusive: exclusive) { w in try bytes.withUnsafeBytes { try w.write($0) } }
     }
+}
+
+/// An exclusive advisory lock (flock) on a file, held until released.
+public final class FileLock {
+    private let fd: Int32
+
+    /// Takes the lock without waiting; nil when another process holds it.
+    public init?(_ path: String) throws {
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw FileError.last(path, "open") }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            if errno == EWOULDBLOCK { return nil }
+            throw FileError.last(path, "flock")
+        }
+        self.fd = fd
+    }
+
+    deinit { close(fd) }
 }

@@ -40,7 +40,8 @@ public enum TreeWalk {
             if name == "." || name == ".." { continue }
             names.append(name)
         }
-        for name in names where !ignoredNames.contains(name) {
+        // Temp files of an interrupted atomic write are neither plaintext nor sealed files.
+        for name in names where !ignoredNames.contains(name) && !name.hasPrefix(AtomicFile.tempPrefix) {
             let rel = relative.isEmpty ? name : relative + "/" + name
             let full = Path.join(root, rel)
             guard let info = try Posix.info(full) else { continue }

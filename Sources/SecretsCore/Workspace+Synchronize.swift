@@ -33,6 +33,13 @@ extension Workspace {
             throw SecretsError(.io, "\(decrypted): folder not found; nothing to seal",
                                hint: "run secrets unseal first (or mkdir .decrypted to start with an empty tree)")
         }
+        // One writer at a time, like git's index.lock: two seals racing would each record half.
+        try io { try Posix.makeDirectories(Path.parent(statePath), mode: 0o700) }
+        guard let lock = try io({ try FileLock(Path.join(Path.parent(statePath), "lock")) }) else {
+            throw SecretsError(.io, "another secrets command is running in this checkout (\(Path.parent(statePath))/lock is held)",
+                               hint: "wait for it to finish, then run the command again")
+        }
+        defer { withExtendedLifetime(lock) {} }
         let key = try unlock(config)
         let (changes, scanned) = try scan(key: key, config: config)
         let plan = Plan.make(changes, direction: direction, force: force)

@@ -108,6 +108,21 @@ final class ErrorTests: XCTestCase {
         try fx.check(fx.secrets("unseal"))
     }
 
+    func testCorruptSyncStateAndConcurrentRuns() throws {
+        let fx = try sealedRepo()
+        try fx.write(".git/secrets/state.json", "{ truncated")
+        try assertUnsealFails(fx, code: 8, "sync state is unreadable")
+        try FileManager.default.removeItem(atPath: fx.root + "/.git/secrets/state.json")
+        try fx.check(fx.secrets("unseal"))
+
+        // While another process holds the lock, a second command refuses instead of racing.
+        guard let flock = CommandRunner.which("flock") else { throw XCTSkip("flock(1) not installed") }
+        let r = try CommandRunner.run(flock, [fx.root + "/.git/secrets/lock", CommandRunner.secretsBinary, "seal"],
+                                      cwd: fx.root, environment: fx.environment)
+        XCTAssertEqual(r.status, 7, "\(r)")
+        XCTAssertTrue(r.stderr.contains("another secrets command is running"), r.stderr)
+    }
+
     // MARK: faults that need another user or a tiny file system (root only; skipped elsewhere)
 
     private func asNobody(_ fx: GitFixture, _ args: [String]) throws -> RunResult {

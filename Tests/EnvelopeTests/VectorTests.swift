@@ -134,6 +134,19 @@ final class SealedFileTests: XCTestCase {
         }
     }
 
+    /// Random inputs, with and without a valid-looking header, are refused and never trap.
+    func testRandomInputsAreRefused() throws {
+        let sealed = SealedFile(dataKey: try SecureBytes(randomCount: 32))
+        var generator = SystemRandomNumberGenerator()
+        let header = Array(try seal([1, 2, 3], with: sealed).prefix(142))
+        for i in 0..<400 {
+            let n = Int.random(in: 0..<600, using: &generator)
+            var bytes = (0..<n).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            if i % 2 == 0 { bytes = header + bytes }
+            XCTAssertThrowsError(try open(bytes, with: sealed))
+        }
+    }
+
     func testEveryTruncationIsRefused() throws {
         let sealed = SealedFile(dataKey: try SecureBytes(randomCount: 32))
         let bytes = try seal((0..<70_000).map { UInt8(truncatingIfNeeded: $0) }, with: sealed)

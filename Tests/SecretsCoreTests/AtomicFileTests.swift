@@ -41,5 +41,8 @@ final class AtomicFileTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("symbolic link"), "\(error)")
         }
         XCTAssertEqual(try TreeWalk.files(under: dir.path + "/missing"), [])
+        try FileManager.default.removeItem(atPath: dir.path + "/a/l")
+        try dir.write("a/.secrets-tmp-Ab12Cd", "half-written")
+        XCTAssertEqual(try TreeWalk.files(under: dir.path), ["a/b.txt", "c"], "interrupted temp files are not tree members")
     }
 }
