@@ -82,7 +82,9 @@ public enum AtomicFile {
 
     /// Writes `path` with permission `mode` from what `body` writes. When `exclusive` is true an
     /// existing file is never replaced (link(2) instead of rename(2)) and `FileError` EEXIST is thrown.
-    public static func write(_ path: String, mode: mode_t, exclusive: Bool = false,
+    /// `syncFolder: false` leaves the folder's fsync to the caller, who batches it
+    /// (`Posix.syncDirectory`) when writing many files into one folder.
+    public static func write(_ path: String, mode: mode_t, exclusive: Bool = false, syncFolder: Bool = true,
                              _ body: (inout FileWriter) throws -> Void) throws {
         let folder = Path.parent(path).isEmpty ? "." : Path.parent(path)
         var template = Array(Path.join(folder, tempPrefix + "XXXXXX").utf8CString)
@@ -108,7 +110,7 @@ public enum AtomicFile {
             guard rename(temp, path) == 0 else { throw FileError.last(path, "rename") }
         }
         committed = true
-        try Posix.syncDirectory(folder)
+        if syncFolder { try Posix.syncDirectory(folder) }
     }
 
     /// Writes `bytes` atomically.

@@ -52,6 +52,17 @@ extension Workspace {
                 break
             }
         }
+        // Renames are atomic already; one fsync per touched folder makes them durable.
+        let folders = Set(plan.writes.map { action -> String in
+            let root: String = switch action {
+            case .seal, .deleteSealed: encrypted
+            default: decrypted
+            }
+            return Path.parent(Path.join(root, action.path))
+        })
+        for folder in folders.sorted() where try io({ try Posix.info(folder) }) != nil {
+            try io { try Posix.syncDirectory(folder) }
+        }
         // Record what was done even when a step failed, so the next run plans from the truth.
         for (path, var entry) in state.entries {
             entry.stat = try io { try Posix.info(Path.join(decrypted, path)) }?.fingerprint
@@ -167,7 +178,7 @@ extension Workspace {
         let (sourceHash, sinkHash) = sealing ? (feedMac, feedDigest) : (feedDigest, feedMac)
         do {
             let input = try InputFile(Path.join(from, path))
-            try AtomicFile.write(Path.join(to, path), mode: sealing ? 0o644 : 0o600) { writer in
+            try AtomicFile.write(Path.join(to, path), mode: sealing ? 0o644 : 0o600, syncFolder: false) { writer in
                 var source = TeeSource(inner: input.reader(), feed: sourceHash)
                 var sink = TeeSink(inner: writer, feed: sinkHash)
                 if sealing {
