@@ -8,6 +8,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "secrets", targets: ["SecretsCLI"]),
+        // For the separate fuzzing package in Fuzz/ only.
+        .library(name: "Envelope", targets: ["Envelope", "CryptoPrimitives"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

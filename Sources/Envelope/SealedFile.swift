@@ -1,7 +1,7 @@
 import CryptoPrimitives
 
 /// Seals and opens files in the format of docs/FORMAT.md, streaming in constant memory.
-public struct SealedFile {
+public struct SealedFile: Sendable {
     /// Where the file lives: the repository and the path relative to `.decrypted/`.
     public struct Binding: Sendable, Equatable {
         /// Repository identity (16 bytes).
