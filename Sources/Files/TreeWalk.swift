@@ -22,7 +22,7 @@ public enum TreeWalk {
         guard info.kind == .directory else { throw FileError(path: root, refusal: "is not a folder") }
         var out: [(path: String, info: FileInfo)] = []
         try walk(root: root, relative: "", into: &out)
-        return out.sorted { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
+        return out.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
     }
 
     private static func walk(root: String, relative: String, into out: inout [(path: String, info: FileInfo)]) throws {

@@ -96,7 +96,7 @@ public struct LocalKeyProvider: KeyProvider {
 
     func aad(_ context: EncryptionContext) -> [UInt8] {
         var out = Array("secrets/v1/local-wrap".utf8) + [0] + Array(name.utf8) + [0]
-        for key in context.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
+        for key in context.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
             for part in [key, context[key] ?? ""] {
                 let bytes = Array(part.utf8)
                 out += [UInt8(bytes.count >> 24 & 0xff), UInt8(bytes.count >> 16 & 0xff), UInt8(bytes.count >> 8 & 0xff), UInt8(bytes.count & 0xff)]

@@ -81,7 +81,7 @@ extension Workspace {
         let sealedFiles = Set(try io { try TreeWalk.files(under: encrypted) })
         let state = try loadState(repoId: config.repoId)
         let paths = plainFiles.union(sealedFiles).union(state.entries.keys)
-            .sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+            .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         var out: [(path: String, change: Change)] = []
         for path in paths {
             let facts = PathFacts(
