@@ -90,6 +90,20 @@ final class SealUnsealTests: XCTestCase {
         try fx.check(fx.secrets("status"))
     }
 
+    func testUnsealDryRunWritesNothing() throws {
+        let fx = try GitFixture()
+        try fx.initialise()
+        try fx.write(".decrypted/a/b.env", "B=1\n")
+        try fx.check(fx.secrets("seal"))
+        try FileManager.default.removeItem(atPath: fx.root + "/.decrypted")
+        let state = try fx.bytes(".git/secrets/state.json")
+        let dry = try fx.secrets("unseal", "--dry-run")
+        XCTAssertEqual(dry.status, 0, "\(dry)")
+        XCTAssertEqual(dry.stdout, "would unseal  a/b.env\ndry run, nothing written: unseal 1, unchanged 0\n")
+        XCTAssertFalse(fx.exists(".decrypted"))
+        XCTAssertEqual(try fx.bytes(".git/secrets/state.json"), state)
+    }
+
     func testSealOnAFreshCloneDeletesNothing() throws {
         let fx = try GitFixture()
         try fx.initialise()
