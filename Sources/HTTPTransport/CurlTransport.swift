@@ -31,6 +31,10 @@ public struct CurlTransport: HTTPTransport {
             throw TransportError(url: request.url, code: -1, message: "curl_easy_init failed", transient: false, tls: false)
         }
         defer { curl_easy_cleanup(handle) }
+        // A CR or LF in a header (a token read from a file, say) would inject headers.
+        for (name, value) in request.headers where (name + value).utf8.contains(where: { $0 == 0x0D || $0 == 0x0A }) {
+            throw TransportError(url: request.url, code: -1, message: "header \(name) contains a line break", transient: false, tls: false)
+        }
         var headerList: UnsafeMutablePointer<curl_slist>?
         defer { curl_slist_free_all(headerList) }
         // Drop curl's default "Expect: 100-continue" and "Accept: */*"; send only what was signed.

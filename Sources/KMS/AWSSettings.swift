@@ -52,6 +52,11 @@ public struct AWSSettings: Sendable {
             ("profile \(profile)", files.config[profile]?["region"]),
         ]
         guard let (source, region) = candidates.first(where: { $0.1 != nil }).map({ ($0.0, $0.1!) }) else { throw KMSError.noRegion }
+        // The region becomes part of a host name; a key ARN comes from the repository, so a
+        // crafted one (`x.attacker.example#`) must not be able to move signed requests elsewhere.
+        guard isValidRegion(region) else {
+            throw KMSError.badSetting(name: "region \"\(region)\" (from \(source))", detail: "a region is lower-case letters, digits and dashes, like us-east-1")
+        }
         let endpoint = flags.endpointURL ?? nonEmpty(env["AWS_ENDPOINT_URL_KMS"]) ?? nonEmpty(env["AWS_ENDPOINT_URL"])
             ?? files.config[profile]?["kms.endpoint_url"] ?? files.config[profile]?["endpoint_url"]
             ?? "https://kms.\(region).amazonaws.com"
@@ -77,3 +82,10 @@ public struct AWSSettings: Sendable {
 }
 
 func nonEmpty(_ s: String?) -> String? { (s?.isEmpty ?? true) ? nil : s }
+
+/// `us-east-1`, `us-gov-west-1`, `cn-north-1`: letters, digits and dashes only.
+func isValidRegion(_ region: String) -> Bool {
+    !region.isEmpty && region.count <= 32 && region.utf8.allSatisfy {
+        ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: "-")
+    }
+}

@@ -165,6 +165,7 @@ public enum CredentialChain {
               let startURL = sessionSection?["sso_start_url"] ?? c.setting("sso_start_url") else {
             throw KMSError.credentialSource(source: "SSO", detail: "profile \(c.profile) lacks sso_region or sso_start_url")
         }
+        guard isValidRegion(ssoRegion) else { throw KMSError.badSetting(name: "sso_region \(ssoRegion)", detail: "not a region name") }
         // The AWS CLI names its token cache file after SHA-1 of the session name (or start URL).
         let cacheKey = try hexSHA1(session ?? startURL)
         let home = c.env["HOME"] ?? ""

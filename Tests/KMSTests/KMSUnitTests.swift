@@ -81,6 +81,10 @@ final class SettingsTests: XCTestCase {
         XCTAssertEqual(try resolve(AWSFlags(profile: "p"), ["AWS_ENDPOINT_URL": "http://all", "AWS_ENDPOINT_URL_KMS": "http://kms"]).endpoint, "http://kms")
         XCTAssertEqual(try resolve(AWSFlags(profile: "p", endpointURL: "http://flag"), ["AWS_ENDPOINT_URL_KMS": "http://kms"]).endpoint, "http://flag")
         XCTAssertThrowsError(try resolve(AWSFlags(region: "r", endpointURL: "ftp://x"), [:]))
+        // A repository-supplied ARN cannot smuggle a host name in as its region.
+        XCTAssertThrowsError(try resolve(AWSFlags(), [:], "arn:aws:kms:x.attacker.example#:111122223333:key/k"))
+        XCTAssertThrowsError(try resolve(AWSFlags(region: "us-east-1/evil"), [:]))
+        XCTAssertEqual(try resolve(AWSFlags(), [:], "arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/k").region, "us-gov-west-1")
     }
 
     func testEndpointURL() {
@@ -98,6 +102,15 @@ struct ScriptedTransport: HTTPTransport {
     let body: String
     func send(_ request: TransportRequest, timeouts: Timeouts) throws -> TransportResponse {
         TransportResponse(status: 200, headers: [], body: Array(body.utf8))
+    }
+}
+
+final class CurlTransportTests: XCTestCase {
+    func testHeaderInjectionIsRefusedBeforeSending() {
+        let request = TransportRequest(method: "GET", url: "http://127.0.0.1:9/", headers: [("X-Token", "a\r\nX-Evil: 1")], body: [])
+        XCTAssertThrowsError(try CurlTransport(caBundle: nil).send(request, timeouts: Timeouts(connectMilliseconds: 100, totalMilliseconds: 100))) {
+            XCTAssertTrue(($0 as? TransportError)?.message.contains("line break") == true, "\($0)")
+        }
     }
 }
 
