@@ -217,8 +217,8 @@ public enum CredentialChain {
         call.path = parts.first.map(String.init).flatMap(nonEmpty) ?? "/"
         call.query = parts.count > 1 ? String(parts[1]) : ""
         if let token { call.headers = [("Authorization", token)] }
-        call.timeouts = Timeouts(connectMilliseconds: 1000, totalMilliseconds: 2000)
-        call.retry = RetryPolicy(maxAttempts: 2, baseMilliseconds: 100, capMilliseconds: 200, budgetMilliseconds: 2000)
+        call.timeouts = metadataTimeouts(c)
+        call.retry = metadataRetry(c)
         let body = try c.requester.perform(call, credentials: nil).body
         return .found(try temporaryCredentials(body, source: "container endpoint \(url)"))
     }
@@ -232,8 +232,8 @@ public enum CredentialChain {
             call.method = method
             call.path = path
             call.headers = headers
-            call.timeouts = Timeouts(connectMilliseconds: 1000, totalMilliseconds: 1000)
-            call.retry = RetryPolicy(maxAttempts: 1, baseMilliseconds: 0, capMilliseconds: 0, budgetMilliseconds: 0)
+            call.timeouts = metadataTimeouts(c)
+            call.retry = metadataRetry(c)
             return call
         }
         let tokenResponse: TransportResponse
@@ -253,6 +253,18 @@ public enum CredentialChain {
     }
 
     // MARK: helpers
+
+    /// AWS_METADATA_SERVICE_TIMEOUT (seconds, default 1) and _NUM_ATTEMPTS (default 1), as the
+    /// AWS CLI reads them for IMDS and container credentials.
+    static func metadataTimeouts(_ c: CredentialContext) -> Timeouts {
+        let seconds = c.env["AWS_METADATA_SERVICE_TIMEOUT"].flatMap(Double.init).map { max(0.1, min($0, 60)) } ?? 1
+        return Timeouts(connectMilliseconds: Int(seconds * 1000), totalMilliseconds: Int(seconds * 1000))
+    }
+
+    static func metadataRetry(_ c: CredentialContext) -> RetryPolicy {
+        let attempts = c.env["AWS_METADATA_SERVICE_NUM_ATTEMPTS"].flatMap(Int.init).map { max(1, min($0, 10)) } ?? 1
+        return RetryPolicy(maxAttempts: attempts, baseMilliseconds: 100, capMilliseconds: 1000, budgetMilliseconds: 10_000)
+    }
 
     static func sts(_ c: CredentialContext, form: [String: String], signedWith credentials: Credentials?, operation: String) throws -> Credentials {
         let region = c.settings.region

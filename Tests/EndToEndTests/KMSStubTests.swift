@@ -27,6 +27,8 @@ final class KMSStubTests: XCTestCase {
         let fx = try GitFixture()
         fx.environment["AWS_REGION"] = "us-east-1"
         fx.environment["AWS_ENDPOINT_URL_KMS"] = stub.url
+        // Generous metadata limits: a busy CI machine must not turn a slow stub into a failure.
+        fx.environment["AWS_METADATA_SERVICE_TIMEOUT"] = "10"
         return fx
     }
 
