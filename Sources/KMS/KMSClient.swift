@@ -68,6 +68,18 @@ public final class KMSClient: @unchecked Sendable {
         return plaintext
     }
 
+    /// Decrypt without KeyId or context, for blobs made by `aws kms generate-data-key` with no
+    /// context (aws-kms-boilerplate repos). Returns the key and the ARN KMS used.
+    public func decryptUnpinned(_ blob: [UInt8]) throws -> (plaintext: SecureBytes, keyArn: String) {
+        var body = try call("Decrypt", ["CiphertextBlob": Data(blob).base64EncodedString()])
+        defer { Wipe.array(&body) }
+        let plaintext = try extractSecret("Plaintext", from: &body, operation: "Decrypt")
+        guard let arn = try object(body, "Decrypt")["KeyId"] as? String else {
+            throw KMSError.malformedResponse(operation: "Decrypt", detail: "missing KeyId")
+        }
+        return (plaintext, arn)
+    }
+
     /// ReEncrypt a blob to another key (and context) without exposing the plaintext key here.
     public func reEncrypt(_ blob: [UInt8], from sourceArn: String, sourceContext: [String: String],
                           to destinationKeyId: String, destinationContext: [String: String]) throws -> (blob: [UInt8], keyArn: String) {

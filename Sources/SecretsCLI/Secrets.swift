@@ -8,7 +8,7 @@ struct Secrets: ParsableCommand {
         commandName: "secrets",
         abstract: "Keep a git repository's secrets encrypted at rest (envelope encryption with AWS KMS or a local key).",
         version: "0.1.0",
-        subcommands: [InitCommand.self, SealCommand.self, UnsealCommand.self, StatusCommand.self, VerifyCommand.self, RewrapCommand.self, HookCommand.self])
+        subcommands: [InitCommand.self, ImportCommand.self, SealCommand.self, UnsealCommand.self, StatusCommand.self, VerifyCommand.self, RewrapCommand.self, HookCommand.self])
 
     /// Parses, runs, and exits with a documented code. ArgumentParser's own errors are
     /// reprinted in the `secrets: error:` form.

@@ -50,7 +50,8 @@ extension Workspace {
         let keyPrefix = Self.keyName + "/"
         for entry in entries {
             let path = entry.path
-            if path.hasPrefix(decryptedPrefix) {
+            // aws-kms-boilerplate tracked .decrypted/.gitkeep; an empty placeholder is no secret.
+            if path.hasPrefix(decryptedPrefix) && Path.name(path) != ".gitkeep" {
                 findings.append(Finding(path: path, reason: "plaintext from .decrypted/ is staged",
                                         hint: "git rm --cached -- '\(path)' (then secrets seal to commit it encrypted)"))
             } else if path.hasPrefix(keyPrefix) {

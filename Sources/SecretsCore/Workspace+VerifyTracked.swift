@@ -67,8 +67,10 @@ extension Workspace {
             var others: [StagedEntry] = []
             for entry in entries {
                 let path = entry.path
-                if path.hasPrefix(Self.decryptedName + "/") {
+                if path.hasPrefix(Self.decryptedName + "/") && Path.name(path) != ".gitkeep" {
                     findings.append(.init(check: "plaintext-tracked", path: path, commit: commit, message: "plaintext from .decrypted/ is tracked"))
+                } else if path.hasPrefix(Self.decryptedName + "/") {
+                    continue
                 } else if path.hasPrefix(Self.keyName + "/") {
                     if !Self.allowedKeyFiles.contains(String(path.dropFirst(Self.keyName.count + 1))) {
                         findings.append(.init(check: "key-material", path: path, commit: commit,
