@@ -2,6 +2,9 @@
 /// committed, so that a keyed hash of one can be looked up among keyed hashes of the other.
 /// Works on bytes: files may be binary or not UTF-8.
 public enum SecretValues {
+    /// Only this much of a file is scanned for pasted secrets (text files are far smaller).
+    public static let maxScannedSize = 4 << 20
+
     /// Values that are never secrets, whatever their length.
     static let trivial: Set<String> = ["true", "false", "null", "none", "nil", "yes", "no", "changeme", "password", "example", "localhost"]
 

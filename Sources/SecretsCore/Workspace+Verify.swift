@@ -89,7 +89,9 @@ extension Workspace {
     private func leakedSecret(_ entry: StagedEntry, index: LeakIndex, key: SecureBytes) throws -> String? {
         guard !index.hashes.isEmpty, entry.mode & 0o170000 == 0o100000 else { return nil }
         let blob: (bytes: [UInt8], size: Int)
-        do { blob = try git.blobPrefix(entry, limit: 16 << 20) } catch { throw SecretsError.from(error) }
+        do { blob = try git.blobPrefix(entry, limit: SecretValues.maxScannedSize) } catch { throw SecretsError.from(error) }
+        // Binary files (a NUL in the first 8000 bytes, git's own test) hold no pasted text lines.
+        if blob.bytes.prefix(8000).contains(0) { return nil }
         for token in SecretValues.tokens(in: blob.bytes, minLength: index.minLength) {
             if let source = index.hashes[try io { try LeakIndex.hash(token, key: key) }] { return source }
         }
