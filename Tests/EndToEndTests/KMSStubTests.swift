@@ -23,10 +23,15 @@ final class KMSStubTests: XCTestCase {
                         "body": #"{"__type": "\#(type)", "Message": "\#(message)"}"#]]]
     }
 
-    private func fixture(_ stub: LoopbackStub) throws -> GitFixture {
+    /// A repo whose KMS endpoint is `endpoint` (default the stub); `keys` adds static test keys.
+    private func fixture(_ stub: LoopbackStub?, endpoint: String? = nil, keys: Bool = false) throws -> GitFixture {
         let fx = try GitFixture()
         fx.environment["AWS_REGION"] = "us-east-1"
-        fx.environment["AWS_ENDPOINT_URL_KMS"] = stub.url
+        fx.environment["AWS_ENDPOINT_URL_KMS"] = endpoint ?? stub?.url
+        if keys {
+            fx.environment["AWS_ACCESS_KEY_ID"] = "AKIDTEST"
+            fx.environment["AWS_SECRET_ACCESS_KEY"] = "secret"
+        }
         // Generous metadata limits: a busy CI machine must not turn a slow stub into a failure.
         fx.environment["AWS_METADATA_SERVICE_TIMEOUT"] = "10"
         return fx
@@ -190,10 +195,7 @@ final class KMSStubTests: XCTestCase {
     private func initialisedWithStub(_ rules: [[String: Any]]) throws -> (GitFixture, LoopbackStub) {
         // Error rules first: the stub uses the first rule that matches.
         let stub = try LoopbackStub(rules: rules + Self.kmsSuccess())
-        let fx = try fixture(stub)
-        fx.environment["AWS_ACCESS_KEY_ID"] = "AKIDTEST"
-        fx.environment["AWS_SECRET_ACCESS_KEY"] = "secret"
-        return (fx, stub)
+        return (try fixture(stub, keys: true), stub)
     }
 
     func testKeyStatesAndErrorShapes() throws {
@@ -263,11 +265,7 @@ final class KMSStubTests: XCTestCase {
     }
 
     func testUnreachableEndpoint() throws {
-        let fx = try GitFixture()
-        fx.environment["AWS_REGION"] = "us-east-1"
-        fx.environment["AWS_ACCESS_KEY_ID"] = "AKIDTEST"
-        fx.environment["AWS_SECRET_ACCESS_KEY"] = "secret"
-        fx.environment["AWS_ENDPOINT_URL_KMS"] = "http://127.0.0.1:9"
+        let fx = try fixture(nil, endpoint: "http://127.0.0.1:9", keys: true)
         let r = try fx.secrets("init", "--kms-id", Self.arn)
         XCTAssertEqual(r.status, 5, "\(r)")
         XCTAssertTrue(r.stderr.contains("cannot reach http://127.0.0.1:9"), r.stderr)
@@ -278,11 +276,8 @@ final class KMSStubTests: XCTestCase {
 
     func testProxyFromEnvironmentAndNoProxy() throws {
         let stub = try LoopbackStub(rules: Self.kmsSuccess())
-        let fx = try fixture(stub)
-        fx.environment["AWS_ACCESS_KEY_ID"] = "AKIDTEST"
-        fx.environment["AWS_SECRET_ACCESS_KEY"] = "secret"
         // The endpoint does not resolve; only the proxy can reach it.
-        fx.environment["AWS_ENDPOINT_URL_KMS"] = "http://kms.secrets-test.invalid"
+        let fx = try fixture(stub, endpoint: "http://kms.secrets-test.invalid", keys: true)
         fx.environment["http_proxy"] = stub.url
         let r = try fx.secrets("init", "--kms-id", Self.arn)
         XCTAssertEqual(r.status, 0, "\(r)")
@@ -302,9 +297,7 @@ final class KMSStubTests: XCTestCase {
                                          cwd: dir.path, environment: ProcessInfo.processInfo.environment)
         XCTAssertEqual(made.status, 0, "\(made)")
         let stub = try LoopbackStub(rules: Self.kmsSuccess(), tls: (dir.path + "/cert.pem", dir.path + "/key.pem"))
-        let fx = try fixture(stub)
-        fx.environment["AWS_ACCESS_KEY_ID"] = "AKIDTEST"
-        fx.environment["AWS_SECRET_ACCESS_KEY"] = "secret"
+        let fx = try fixture(stub, keys: true)
         let refused = try fx.secrets("init", "--kms-id", Self.arn)
         XCTAssertEqual(refused.status, 5, "\(refused)")
         XCTAssertTrue(refused.stderr.contains("AWS_CA_BUNDLE"), refused.stderr)
