@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "LeakDetectionTests", dependencies: ["LeakDetection"]),
         .testTarget(name: "KMSTests", dependencies: ["KMS", "HTTPTransport", "CryptoPrimitives"]),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4", "CryptoPrimitives"], exclude: ["aws-sigv4-test-suite"]),
-        .testTarget(name: "SecretsCoreTests", dependencies: ["SecretsCore", "Files", "SecretsTestSupport"]),
+        .testTarget(name: "FilesTests", dependencies: ["Files", "SecretsTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SecretsTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
