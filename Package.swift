@@ -51,6 +51,7 @@ let package = Package(
         .testTarget(name: "KMSTests", dependencies: ["KMS", "HTTPTransport", "CryptoPrimitives"]),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4", "CryptoPrimitives"], exclude: ["aws-sigv4-test-suite"]),
         .testTarget(name: "FilesTests", dependencies: ["Files", "SecretsTestSupport"]),
+        .testTarget(name: "SecretsCoreTests", dependencies: ["SecretsCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SecretsTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
