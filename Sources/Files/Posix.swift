@@ -104,13 +104,6 @@ public enum Posix {
         defer { close(fd) }
         guard fsync(fd) == 0 || errno == EINVAL else { throw FileError.last(path, "fsync") }
     }
-
-    /// The current working directory.
-    public static func currentDirectory() throws -> String {
-        guard let p = getcwd(nil, 0) else { throw FileError.last(".", "getcwd") }
-        defer { free(p) }
-        return String(cString: p)
-    }
 }
 
 /// Pure path helpers for `/`-separated POSIX paths.
