@@ -92,10 +92,7 @@ extension Workspace {
         do { blob = try git.blobPrefix(entry, limit: SecretValues.maxScannedSize) } catch { throw SecretsError.from(error) }
         // Binary files (a NUL in the first 8000 bytes, git's own test) hold no pasted text lines.
         if blob.bytes.prefix(8000).contains(0) { return nil }
-        for token in SecretValues.tokens(in: blob.bytes, minLength: index.minLength) {
-            if let source = index.hashes[try io { try LeakIndex.hash(token, key: key) }] { return source }
-        }
-        return nil
+        return try LeakIndex.firstLeak(in: blob.bytes, hashes: index.hashes, minLength: index.minLength, key: key)
     }
 
     /// Paths of `.decrypted/` added, changed or deleted since the last seal/unseal, by stat alone.

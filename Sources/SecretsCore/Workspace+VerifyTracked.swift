@@ -109,12 +109,9 @@ extension Workspace {
                 if commit != nil && checkedBlobs.contains(blobKey) { continue }
                 checkedBlobs.insert(blobKey)
                 guard let bytes = try content(entry) else { continue }
-                for token in SecretValues.tokens(in: bytes, minLength: minLength) {
-                    if let source = secrets[try io { try LeakIndex.hash(token, key: hashKey) }] {
-                        findings.append(.init(check: "leak", path: entry.path, commit: commit,
-                                              message: "contains a secret value sealed in .encrypted/\(source)"))
-                        break
-                    }
+                if let source = try LeakIndex.firstLeak(in: bytes, hashes: secrets, minLength: minLength, key: hashKey) {
+                    findings.append(.init(check: "leak", path: entry.path, commit: commit,
+                                          message: "contains a secret value sealed in .encrypted/\(source)"))
                 }
             }
         }
