@@ -20,7 +20,6 @@ extension SecretsError {
             return SecretsError(.io, "\(e.path): no space left on device; nothing was replaced",
                                 hint: "free some disk space and run the command again")
         }
-        if e.reason != nil { return SecretsError(.io, e.description, hint: nil) }
         return SecretsError(.io, e.description, hint: nil)
     }
 

@@ -1,4 +1,5 @@
 import CryptoPrimitives
+import Envelope
 import Files
 import Foundation
 
@@ -33,18 +34,19 @@ extension Workspace {
         let repoId = try io { try Random.bytes(16) }
         var context = extra
         context[KeyConfig.repoContextKey] = hex(repoId)
-        let generated: GeneratedKeyBox
-        do { generated = GeneratedKeyBox(try setup.provider.generateDataKey(context: context)) } catch { throw SecretsError.from(error) }
+        // The plaintext key is a SecureBytes: it is wiped when `generated` goes out of scope.
+        let generated: GeneratedDataKey
+        do { generated = try setup.provider.generateDataKey(context: context) } catch { throw SecretsError.from(error) }
 
         let config = KeyConfig(version: KeyConfig.currentVersion, format: 1, provider: setup.name, keyId: kmsId,
-                               keyArn: setup.name == "local" ? nil : generated.key.keyId, region: setup.region,
+                               keyArn: setup.name == "local" ? nil : generated.keyId, region: setup.region,
                                repoId: hex(repoId), endpoint: setup.endpoint, encryptionContext: context,
                                createdAt: ISO8601DateFormatter().string(from: now))
         var lines: [String] = []
         try io {
             try Posix.makeDirectories(keyDirectory, mode: 0o755)
             // Blob first, config last: the config is what marks the repository initialised.
-            try AtomicFile.write(blobPath, bytes: generated.key.wrapped, mode: 0o644)
+            try AtomicFile.write(blobPath, bytes: generated.wrapped, mode: 0o644)
             try AtomicFile.write(configPath, bytes: try config.encoded(), mode: 0o644)
         }
         lines.append("created data key with \(config.keyArn ?? kmsId) (repo \(config.repoId))")
@@ -85,11 +87,3 @@ extension Workspace {
         return true
     }
 }
-
-/// Holds a generated key so its plaintext is released (and wiped) as soon as init returns.
-private final class GeneratedKeyBox {
-    let key: GeneratedDataKey
-    init(_ key: GeneratedDataKey) { self.key = key }
-}
-
-import Envelope

@@ -205,7 +205,7 @@ extension Workspace {
 
     // MARK: state
 
-    func loadState(repoId: String) throws -> SyncState {
+    private func loadState(repoId: String) throws -> SyncState {
         guard try io({ try Posix.info(statePath) }) != nil else { return SyncState(repoId: repoId) }
         let bytes = try io { try Posix.readAll(statePath, limit: 256 << 20) }
         guard let state = try? JSONDecoder().decode(SyncState.self, from: Data(bytes)), state.version == 1 else {
